@@ -1,0 +1,102 @@
+/**
+ * The one definition of a function's spec. Everything else derives from it:
+ * the TypeScript types, the `[tool.faas]` keys a script may set (kebab-case of these
+ * property names), the Function CRD's openAPIV3Schema, validation messages, the admin
+ * API's validation and the README's reference table.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Kubernetes resource quantity, as the API server's own quantity regex accepts it. */
+export const QUANTITY_PATTERN = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
+/** Go-style duration without sign: `500ms`, `30s`, `2m`, `1h30m`. */
+export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
+/** DNS-1123 label: what a Secret name or function name must be. */
+export const DNS1123_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+/** The `[tool.faas]` table: how the platform runs a function. Every key is optional. */
+export const FaasSettingsSchema = Type.Object(
+  {
+    minReplicas: Type.Integer({
+      minimum: 0,
+      maximum: 1000,
+      default: 0,
+      description: 'Replicas kept running when idle; 0 lets the function sleep until its next request.',
+    }),
+    maxReplicas: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 5,
+      description: 'Ceiling for the CPU autoscaler (HPA).',
+    }),
+    idleTimeout: Type.String({
+      pattern: DURATION_PATTERN,
+      default: '5m',
+      description: 'With min-replicas 0: how long without a request before the function is scaled to zero.',
+      examples: ['2m', '90s', '1h'],
+    }),
+    timeout: Type.String({
+      pattern: DURATION_PATTERN,
+      default: '30s',
+      description: 'Per-request limit; the gateway answers 504 past it.',
+      examples: ['30s', '500ms', '5m'],
+    }),
+    memory: Type.String({
+      pattern: QUANTITY_PATTERN,
+      default: '128Mi',
+      description: 'Memory request and limit of each replica (Kubernetes quantity).',
+      examples: ['128Mi', '1Gi'],
+    }),
+    cpu: Type.String({
+      pattern: QUANTITY_PATTERN,
+      default: '100m',
+      description: 'CPU request of each replica (Kubernetes quantity); the HPA scales on it. No CPU limit is set.',
+      examples: ['100m', '1'],
+    }),
+    env: Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
+      default: {},
+      description: 'Environment variables of the function process.',
+      examples: [{ GREETING: 'hi' }],
+    }),
+    secrets: Type.Array(Type.String({ pattern: DNS1123_LABEL_PATTERN, maxLength: 253 }), {
+      default: [],
+      uniqueItems: true,
+      description: 'Kubernetes Secrets mounted read-only under /var/faas/secrets/<name> (a folder of files in dev).',
+      examples: [['db-password']],
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** Top-level PEP 723 fields the platform reads, besides `[tool.faas]`. */
+export const ScriptRequirementsSchema = Type.Object({
+  requiresPython: Type.Optional(
+    Type.String({
+      description: 'PEP 723 `requires-python`: the Python versions uv may pick. Unset: the image\'s Python.',
+      examples: ['>=3.11'],
+    }),
+  ),
+  dependencies: Type.Array(Type.String({ minLength: 1 }), {
+    default: [],
+    description: 'PEP 723 `dependencies`: PEP 508 requirements uv installs before the first start.',
+    examples: [['fastapi', 'uvicorn']],
+  }),
+});
+
+/**
+ * `spec` of a Function object (faas.poorman.dev/v1alpha1): the script's requirements, its
+ * `[tool.faas]` settings and its source, so that a Function object alone is enough to run it.
+ */
+export const FunctionSpecSchema = Type.Composite([
+  ScriptRequirementsSchema,
+  FaasSettingsSchema,
+  Type.Object({
+    source: Type.String({
+      minLength: 1,
+      maxLength: 262144,
+      description: 'The Python script itself, PEP 723 block included.',
+    }),
+  }),
+]);
+
+export type FaasSettings = Static<typeof FaasSettingsSchema>;
+export type FunctionSpec = Static<typeof FunctionSpecSchema>;
