@@ -1,0 +1,67 @@
+/**
+ * The narrow seam between the gateway core (routing, wake, proxy, reaper, admin API) and
+ * where functions actually run. The same core runs against local uv processes and against
+ * a Kubernetes API server; each backend implements exactly this.
+ */
+import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
+
+/** Why the last start of a function failed, shown to every waiter as a 502. */
+export interface StartFailure {
+  readonly function: string;
+  /** One line a person can act on: "exited with code 1 during start". */
+  readonly reason: string;
+  /** Last lines of the process's stderr (local) or of the pod's state (Kubernetes). */
+  readonly logTail: string;
+  readonly at: Date;
+}
+
+export interface ReplicaCounts {
+  /** What was last asked for (0 when asleep). */
+  readonly desired: number;
+  /** Instances that accept requests now. */
+  readonly ready: number;
+}
+
+/** Events a backend emits; each listener registration returns its own unsubscribe. */
+export interface BackendEvents {
+  /** The set of functions or one function's definition changed (file edited, Function object updated). */
+  onFunctionsChanged(listener: () => void): () => void;
+  /** A function's ready endpoints changed: wake waiters and the balancer look again. */
+  onEndpointsChanged(listener: (name: string) => void): () => void;
+  /** A start attempt failed: every waiter of that function gets a 502 with this. */
+  onStartFailed(listener: (failure: StartFailure) => void): () => void;
+}
+
+/** Discovery: which functions exist, with their resolved spec. */
+export interface FunctionCatalog {
+  functions(): ReadonlyMap<string, FunctionDefinition>;
+}
+
+/** Scaling, through one call whatever the backend (deployments/scale or process spawn). */
+export interface Scaler {
+  scale(name: string, replicas: number): Promise<void>;
+  replicas(name: string): ReplicaCounts;
+}
+
+/** Ready endpoints as base URLs (`http://10.0.0.7:8080`); never a sleep loop behind it. */
+export interface Endpoints {
+  readyEndpoints(name: string): readonly string[];
+}
+
+/** Writes that the admin API needs: deploy or replace a function, remove it. */
+export interface FunctionStore {
+  /** `created` or `updated`; throws SpecError for an invalid definition. */
+  deploy(definition: FunctionDefinition): Promise<'created' | 'updated'>;
+  /** false when there was no such function. */
+  remove(name: string): Promise<boolean>;
+}
+
+export interface Backend extends BackendEvents, FunctionCatalog, Scaler, Endpoints, FunctionStore {
+  readonly kind: 'local' | 'kubernetes';
+  /** Discover functions and start watching; resolves once the first discovery is complete. */
+  start(): Promise<void>;
+  /** Stop watching and stop every instance this backend started (local) — no orphans. */
+  stop(): Promise<void>;
+  /** Record a served invocation (Kubernetes writes it to Function status; local may ignore). */
+  recordInvocation?(name: string, at: Date): void;
+}
