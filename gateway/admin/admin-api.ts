@@ -1,0 +1,73 @@
+/**
+ * The admin API as one request handler: OpenFaaS's gateway shapes under `/system/`, so
+ * that faas-cli can drive it, plus the seed's `POST /admin/python`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdminApiDeps } from './admin-context.js';
+import { AdminError } from './admin-error.js';
+import { BASIC_REALM, isAuthorized } from './basic-auth.js';
+import { HOW_TO_SET_CREDENTIALS } from './credentials.js';
+import { functionNamedIn, readBody } from './json-body.js';
+import { ADMIN_ROUTES, matchRoute, type RouteMatch } from './routes.js';
+import { sendJson } from './send-json.js';
+
+export type AdminApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export function createAdminApi(deps: AdminApiDeps): AdminApiHandler {
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const method = req.method ?? 'GET';
+    const match = matchRoute(ADMIN_ROUTES, method, url.pathname);
+    let fn = match.kind === 'none' ? undefined : match.name;
+    try {
+      await authenticate(req, deps, match);
+      if (match.kind === 'none') {
+        throw new AdminError('not_found', `no admin route ${method} ${url.pathname}; see the admin API in the README for the routes`);
+      }
+      if (match.kind === 'wrong-method') {
+        throw new AdminError('method_not_allowed', `${method} is not allowed on ${url.pathname}; use ${match.allowed.join(' or ')}`, {
+          ...(fn !== undefined && { function: fn }),
+          headers: { allow: match.allowed.join(', ') },
+        });
+      }
+      await match.route.handler({ req, res, url, deps, ...(fn !== undefined && { name: fn }) });
+    } catch (error) {
+      const failure = asAdminError(error, fn);
+      fn = failure.details.function ?? fn;
+      const log = failure.status >= 500 ? deps.logger.error.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
+      log({ method, path: url.pathname, status: failure.status, function: fn, err: failure.status >= 500 ? error : undefined }, failure.message);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const body = fn !== undefined && failure.details.function === undefined ? { ...failure.toJSON(), function: fn } : failure.toJSON();
+      sendJson(res, failure.status, body, failure.details.headers);
+    }
+  };
+}
+
+async function authenticate(req: IncomingMessage, deps: AdminApiDeps, match: RouteMatch): Promise<void> {
+  if (!deps.credentials) {
+    throw new AdminError('admin_disabled', `the admin API is disabled because no admin password is configured; ${HOW_TO_SET_CREDENTIALS}, then restart the gateway`);
+  }
+  if (isAuthorized(req.headers, deps.credentials)) return;
+  // The 401 names the function the caller meant, from the path or else from the body it sent.
+  const named = match.kind === 'none' || match.name !== undefined ? {} : functionNamedIn(await readBodyQuietly(req, deps));
+  throw new AdminError('unauthorized', 'missing or wrong admin credentials; run `faas-cli login` or send HTTP Basic auth with the admin user and password', {
+    ...named,
+    headers: { 'www-authenticate': BASIC_REALM },
+  });
+}
+
+async function readBodyQuietly(req: IncomingMessage, deps: AdminApiDeps): Promise<string> {
+  try {
+    return await readBody(req, deps.bodyLimit);
+  } catch {
+    return '';
+  }
+}
+
+function asAdminError(error: unknown, fn: string | undefined): AdminError {
+  if (error instanceof AdminError) return error;
+  return new AdminError('internal', `the admin API failed: ${error instanceof Error ? error.message : String(error)}`, fn === undefined ? {} : { function: fn });
+}

@@ -1,0 +1,37 @@
+/** What every admin handler is given. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Backend } from '../backends/backend.js';
+import type { AdminCredentials } from './credentials.js';
+import type { VersionInfo } from './gateway-info.js';
+
+/** pino-compatible: `logger.info({fields}, 'message')`. */
+export interface AdminLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface AdminApiDeps {
+  readonly backend: Backend;
+  /** undefined: no password configured; every admin call answers 503 saying how to set one. */
+  readonly credentials: AdminCredentials | undefined;
+  /** The one namespace this gateway serves; `openfaas-fn` is accepted as its alias. */
+  readonly namespace: string;
+  /** Invocations served since the gateway started (the core counts them). */
+  invocationCount(name: string): number;
+  readonly logger: AdminLogger;
+  readonly version?: VersionInfo;
+  /** Largest accepted request body, bytes. @default 1 MiB */
+  readonly bodyLimit?: number;
+}
+
+export interface AdminRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  /** The `:name` of the route's path, already percent-decoded. */
+  readonly name?: string;
+  readonly deps: AdminApiDeps;
+}
+
+export type AdminHandler = (request: AdminRequest) => Promise<void>;

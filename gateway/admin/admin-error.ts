@@ -1,0 +1,62 @@
+/**
+ * An admin request that cannot be served, with what the caller should change. Handlers
+ * throw it; the router turns it into one JSON body.
+ */
+export type AdminErrorCode =
+  | 'bad_request'
+  | 'invalid_script'
+  | 'unauthorized'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'admin_disabled'
+  | 'internal';
+
+const STATUS: Readonly<Record<AdminErrorCode, number>> = {
+  bad_request: 400,
+  invalid_script: 400,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  admin_disabled: 503,
+  internal: 500,
+};
+
+export interface AdminErrorDetails {
+  /** The function the request was about, when it names one. */
+  readonly function?: string;
+  /** One line per problem: `echo.py:4: ...` for a script, `field 'replicas': ...` for a body. */
+  readonly errors?: readonly string[];
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export class AdminError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: AdminErrorCode,
+    message: string,
+    readonly details: AdminErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'AdminError';
+    this.status = STATUS[code];
+  }
+
+  /** The JSON body: `{error, message, function?, errors?}`. */
+  toJSON(): Record<string, unknown> {
+    return {
+      error: this.code,
+      message: this.message,
+      ...(this.details.function !== undefined && { function: this.details.function }),
+      ...(this.details.errors !== undefined && { errors: this.details.errors }),
+    };
+  }
+}
+
+export function notFound(name: string): AdminError {
+  return new AdminError('not_found', `no function named "${name}"; GET /system/functions lists the deployed ones`, {
+    function: name,
+  });
+}

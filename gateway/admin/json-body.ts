@@ -1,0 +1,87 @@
+/**
+ * Reads an admin request's JSON body and checks it against a TypeBox schema, so that a
+ * bad payload is answered with the field that is wrong rather than a crash further in.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { AdminError } from './admin-error.js';
+
+/** A script is at most 256 KiB; base64 and JSON escaping fit well within this. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    // Keep draining past the limit so the client reads the 413 instead of a reset.
+    if (size <= limit) chunks.push(chunk);
+  }
+  if (size > limit) {
+    throw new AdminError('payload_too_large', `request body is ${size} bytes; the admin API accepts at most ${limit}`);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses `text` as JSON and checks it; errors name each wrong field. */
+export function parseJsonBody<S extends TSchema>(text: string, schema: S, what: string): Static<S> {
+  if (text.trim() === '') {
+    throw new AdminError('bad_request', `request body is empty; send ${what} as a JSON object`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new AdminError('bad_request', `request body is not valid JSON (${(error as Error).message}); send ${what}`, {
+      ...functionNamedIn(text),
+    });
+  }
+  const errors = fieldErrors(schema, value);
+  if (errors.length > 0) {
+    throw new AdminError('bad_request', `${what} has ${errors.length === 1 ? 'an invalid field' : 'invalid fields'}: ${errors.join('; ')}`, {
+      errors,
+      ...functionNamedIn(value),
+    });
+  }
+  return value as Static<S>;
+}
+
+/** One line per wrong field, `field 'envVars.GREETING': Expected string`. */
+export function fieldErrors(schema: TSchema, value: unknown): string[] {
+  const lines = new Set<string>();
+  for (const error of Value.Errors(schema, value)) {
+    const field = error.path === '' ? 'body' : `field '${error.path.slice(1).replaceAll('/', '.')}'`;
+    lines.add(`${field}: ${error.message}${describeValue(error.value)}`);
+  }
+  return [...lines];
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return '';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? ` (got ${typeof value})` : ` (got ${text})`;
+}
+
+/**
+ * The function a payload is about, if it says so, even when the rest of it is wrong:
+ * every error body names the function whenever the caller named one.
+ */
+export function functionNamedIn(value: unknown): { function?: string } {
+  let object = value;
+  if (typeof value === 'string') {
+    try {
+      object = JSON.parse(value);
+    } catch {
+      const match = /"(?:service|functionName|serviceName)"\s*:\s*"([^"\\]{1,253})"/.exec(value);
+      return match ? { function: match[1]! } : {};
+    }
+  }
+  if (typeof object !== 'object' || object === null) return {};
+  const record = object as Record<string, unknown>;
+  for (const key of ['service', 'functionName', 'serviceName']) {
+    const name = record[key];
+    if (typeof name === 'string' && name !== '') return { function: name };
+  }
+  return {};
+}

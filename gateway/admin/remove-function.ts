@@ -1,0 +1,24 @@
+/** `DELETE /system/functions` with `{"functionName": ..., "namespace"?: ...}`, as faas-cli's `remove` sends. */
+import { Type } from '@sinclair/typebox';
+import type { AdminHandler } from './admin-context.js';
+import { notFound } from './admin-error.js';
+import { parseJsonBody, readBody } from './json-body.js';
+import { checkNamespace } from './namespace.js';
+import { sendJson } from './send-json.js';
+
+export const DeleteFunctionRequestSchema = Type.Object({
+  functionName: Type.String({ minLength: 1, description: 'Name of the function to remove.' }),
+  namespace: Type.Optional(Type.String()),
+});
+
+export const removeFunction: AdminHandler = async ({ req, res, deps }) => {
+  const body = parseJsonBody(
+    await readBody(req, deps.bodyLimit),
+    DeleteFunctionRequestSchema,
+    'a delete request {"functionName": "<name>"}',
+  );
+  checkNamespace(body.namespace, deps.namespace, body.functionName);
+  if (!(await deps.backend.remove(body.functionName))) throw notFound(body.functionName);
+  deps.logger.info({ function: body.functionName }, 'function removed through the admin API');
+  sendJson(res, 202, { message: `function "${body.functionName}" removed`, function: body.functionName });
+};
