@@ -39,6 +39,8 @@ export interface KubectlOptions {
   readonly input?: string;
   /** Impersonates this user (`--as`), e.g. `system:serviceaccount:ns:name`. */
   readonly as?: string;
+  /** Another kubeconfig than the admin one, e.g. from kubeconfigFor(). */
+  readonly kubeconfig?: string;
 }
 
 /** The node object kwok turns into a Ready node; its InternalIP is what the Stages hand out. */
@@ -68,9 +70,9 @@ export class ClusterClient {
     return this.info.kubeconfigPath;
   }
 
-  /** Runs the cluster's own kubectl as cluster-admin; resolves stdout, rejects with stderr. */
+  /** Runs the cluster's own kubectl (as cluster-admin by default); resolves stdout, rejects with stderr. */
   kubectl(args: readonly string[], opts: KubectlOptions = {}): Promise<string> {
-    const full = ['--kubeconfig', this.info.kubeconfigPath, ...(opts.as ? ['--as', opts.as] : []), ...args];
+    const full = ['--kubeconfig', opts.kubeconfig ?? this.info.kubeconfigPath, ...(opts.as ? ['--as', opts.as] : []), ...args];
     return new Promise((resolve, reject) => {
       const child = spawn(join(this.info.binDir, 'kubectl'), full, { stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
