@@ -1,0 +1,235 @@
+import {
+  AppsV1Api,
+  CoordinationV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1EndpointSlice,
+} from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { FunctionDefinition } from '../../../constructs/spec/function-definition.js';
+import { definitionFromSpec, specFromDefinition } from '../../../constructs/spec/spec-conversion.js';
+import { SpecError } from '../../../constructs/spec/spec-error.js';
+import { functionLabels } from '../../../constructs/labels.js';
+import type { Backend, ReplicaCounts, StartFailure } from '../backend.js';
+import {
+  FIELD_MANAGER,
+  FUNCTION_GROUP,
+  FUNCTION_KIND,
+  FUNCTION_LABEL,
+  FUNCTION_PLURAL,
+  FUNCTION_VERSION,
+  endpointSlicesPath,
+  functionsPath,
+} from './api-names.js';
+import { DeploymentScaler } from './deployment-scaler.js';
+import { EndpointTable } from './endpoint-table.js';
+import { FunctionStatusWriter } from './function-status-writer.js';
+import { ReaperLease, statusCode } from './reaper-lease.js';
+import { watchResources, type ResourceWatch } from './resource-watch.js';
+
+export interface KubernetesBackendOptions {
+  readonly kubeConfig: KubeConfig;
+  /** Namespace of the platform: Function objects, Deployments, EndpointSlices, the reaper Lease. */
+  readonly namespace: string;
+  /** This replica's name for the reaper Lease (the pod name in a cluster). */
+  readonly identity: string;
+  readonly logger: Logger;
+}
+
+interface FunctionObject extends KubernetesObject {
+  spec?: Record<string, unknown>;
+}
+
+/**
+ * Functions are Function objects; instances are the pods of their Deployment. Discovery and readiness
+ * come from watches (Function objects, EndpointSlices), scaling from deployments/scale, so the
+ * gateway never polls and never needs rights on Deployments themselves.
+ */
+export class KubernetesBackend implements Backend {
+  readonly kind = 'kubernetes' as const;
+  private readonly defs = new Map<string, FunctionDefinition>();
+  private readonly endpoints = new EndpointTable();
+  private readonly scaler: DeploymentScaler;
+  private readonly status: FunctionStatusWriter;
+  private readonly lease: ReaperLease;
+  private readonly custom: CustomObjectsApi;
+  private readonly objects: KubernetesObjectApi;
+  private readonly discovery: DiscoveryV1Api;
+  private readonly functionListeners = new Set<() => void>();
+  private readonly endpointListeners = new Set<(name: string) => void>();
+  private readonly failureListeners = new Set<(failure: StartFailure) => void>();
+  private watches: ResourceWatch[] = [];
+
+  constructor(private readonly options: KubernetesBackendOptions) {
+    const kc = options.kubeConfig;
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+    this.discovery = kc.makeApiClient(DiscoveryV1Api);
+    this.objects = KubernetesObjectApi.makeApiClient(kc);
+    this.scaler = new DeploymentScaler(kc.makeApiClient(AppsV1Api), options.namespace);
+    this.status = new FunctionStatusWriter({
+      custom: this.custom,
+      namespace: options.namespace,
+      onError: (name, e) => options.logger.warn({ function: name, err: describe(e) }, 'writing Function status failed'),
+    });
+    this.lease = new ReaperLease({
+      coordination: kc.makeApiClient(CoordinationV1Api),
+      namespace: options.namespace,
+      identity: options.identity,
+      onError: (e) => options.logger.warn({ err: describe(e) }, 'reaper lease renewal failed'),
+    });
+  }
+
+  async start(): Promise<void> {
+    const { namespace, logger } = this.options;
+    const functionsWatch = watchResources<FunctionObject>({
+      kubeConfig: this.options.kubeConfig,
+      path: functionsPath(namespace),
+      list: () =>
+        this.custom.listNamespacedCustomObject({
+          group: FUNCTION_GROUP,
+          version: FUNCTION_VERSION,
+          namespace,
+          plural: FUNCTION_PLURAL,
+        }) as Promise<KubernetesListObject<FunctionObject>>,
+      onEvent: (event, object) => this.onFunctionEvent(event, object),
+      onError: (e) => logger.warn({ err: describe(e) }, 'Function watch broke; listing again'),
+    });
+    const slicesWatch = watchResources<V1EndpointSlice>({
+      kubeConfig: this.options.kubeConfig,
+      path: endpointSlicesPath(namespace),
+      labelSelector: FUNCTION_LABEL,
+      list: () => this.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: FUNCTION_LABEL }),
+      onEvent: (event, slice) => {
+        const changed = this.endpoints.apply(event, slice);
+        if (!changed) return;
+        this.status.update(changed, { readyReplicas: this.endpoints.ready(changed).length });
+        for (const l of this.endpointListeners) l(changed);
+      },
+      onError: (e) => logger.warn({ err: describe(e) }, 'EndpointSlice watch broke; listing again'),
+    });
+    this.watches = [functionsWatch, slicesWatch];
+    await Promise.all(this.watches.map((w) => w.synced));
+    // A restarted gateway must know which functions are awake before the reaper or a wake decides anything.
+    await Promise.all(
+      [...this.defs.keys()].map((name) =>
+        this.scaler.refresh(name).catch((e) => logger.warn({ function: name, err: describe(e) }, 'reading replicas failed')),
+      ),
+    );
+    this.lease.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.watches.map((w) => w.stop()));
+    await this.status.close();
+    await this.lease.stop();
+  }
+
+  functions(): ReadonlyMap<string, FunctionDefinition> {
+    return this.defs;
+  }
+
+  async scale(name: string, replicas: number): Promise<void> {
+    await this.scaler.scale(name, replicas);
+    this.status.update(name, { replicas });
+  }
+
+  replicas(name: string): ReplicaCounts {
+    const ready = this.endpoints.ready(name).length;
+    return { desired: this.scaler.desiredReplicas(name) ?? ready, ready };
+  }
+
+  readyEndpoints(name: string): readonly string[] {
+    return this.endpoints.ready(name);
+  }
+
+  /** Only the replica holding the reaper Lease scales functions down. */
+  canReap(): boolean {
+    return this.lease.held();
+  }
+
+  recordInvocation(name: string, at: Date): void {
+    this.status.update(name, { lastInvocation: at });
+  }
+
+  async deploy(definition: FunctionDefinition): Promise<'created' | 'updated'> {
+    const existed = this.defs.has(definition.name);
+    const body = {
+      apiVersion: `${FUNCTION_GROUP}/${FUNCTION_VERSION}`,
+      kind: FUNCTION_KIND,
+      metadata: {
+        name: definition.name,
+        namespace: this.options.namespace,
+        labels: functionLabels(definition.name),
+      },
+      spec: specFromDefinition(definition),
+    };
+    await this.objects.patch(body, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    return existed ? 'updated' : 'created';
+  }
+
+  async remove(name: string): Promise<boolean> {
+    try {
+      await this.custom.deleteNamespacedCustomObject({
+        group: FUNCTION_GROUP,
+        version: FUNCTION_VERSION,
+        namespace: this.options.namespace,
+        plural: FUNCTION_PLURAL,
+        name,
+      });
+      return true;
+    } catch (e) {
+      if (statusCode(e) === 404) return false;
+      throw e;
+    }
+  }
+
+  onFunctionsChanged(listener: () => void): () => void {
+    this.functionListeners.add(listener);
+    return () => this.functionListeners.delete(listener);
+  }
+
+  onEndpointsChanged(listener: (name: string) => void): () => void {
+    this.endpointListeners.add(listener);
+    return () => this.endpointListeners.delete(listener);
+  }
+
+  onStartFailed(listener: (failure: StartFailure) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
+  private onFunctionEvent(event: 'add' | 'update' | 'delete', object: FunctionObject): void {
+    const name = object.metadata?.name;
+    if (!name) return;
+    if (event === 'delete') {
+      this.defs.delete(name);
+      this.scaler.forget(name);
+      this.status.forget(name);
+    } else {
+      const result = definitionFromSpec(name, object.spec ?? {});
+      if (result.ok) {
+        this.defs.set(name, result.function);
+      } else {
+        this.defs.delete(name);
+        this.options.logger.warn(
+          { function: name, errors: result.errors.map((e) => e.message) },
+          'Function object is invalid; not serving it until it is fixed',
+        );
+      }
+    }
+    for (const l of this.functionListeners) l();
+  }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof SpecError) return e.message;
+  const body = (e as { body?: unknown })?.body;
+  if (typeof body === 'string') return body.slice(0, 500);
+  if (body && typeof body === 'object' && 'message' in body) return String((body as { message: unknown }).message);
+  return e instanceof Error ? e.message : String(e);
+}
