@@ -1,0 +1,60 @@
+/**
+ * The functions folder → every function in it, and every error of every script at once:
+ * one broken script never hides the others.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FunctionDefinition, ScriptError } from './function-definition.js';
+import { loadFunction } from './load-function.js';
+
+export interface FolderLoad {
+  /** Valid functions, sorted by file name. */
+  readonly functions: FunctionDefinition[];
+  /** Every error of every script, in file order, plus one per name claimed by two files. */
+  readonly errors: ScriptError[];
+}
+
+/** Each `*.py` directly in `dir` is a function; dotfiles (editor and lock files) are skipped. */
+export async function listScripts(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.name.endsWith('.py') && !entry.name.startsWith('.') && (entry.isFile() || entry.isSymbolicLink()))
+    .map((entry) => join(dir, entry.name))
+    .sort();
+}
+
+export async function loadFunctionsFolder(dir: string): Promise<FolderLoad> {
+  return loadFunctionFiles(await listScripts(dir));
+}
+
+/** Loads the given scripts together, so names are unique across all of them. */
+export async function loadFunctionFiles(files: readonly string[]): Promise<FolderLoad> {
+  const texts = await Promise.all(files.map((file) => readFile(file, 'utf8')));
+  const functions: FunctionDefinition[] = [];
+  const errors: ScriptError[] = [];
+  files.forEach((file, index) => {
+    const result = loadFunction(file, texts[index]!);
+    if (result.ok) functions.push(result.function);
+    else errors.push(...result.errors);
+  });
+  return { functions: withoutDuplicates(functions, errors), errors };
+}
+
+/** Two files that map to one name (`my_fn.py`, `My-Fn.py`) would deploy over each other: both are errors. */
+function withoutDuplicates(functions: FunctionDefinition[], errors: ScriptError[]): FunctionDefinition[] {
+  const byName = new Map<string, FunctionDefinition[]>();
+  for (const definition of functions) byName.set(definition.name, [...(byName.get(definition.name) ?? []), definition]);
+  for (const [name, claimants] of byName) {
+    if (claimants.length < 2) continue;
+    for (const definition of claimants) {
+      const others = claimants.filter((other) => other !== definition).map((other) => other.file);
+      errors.push({
+        file: definition.file,
+        line: 1,
+        message: `the function name '${name}' is also the name of ${others.join(', ')} (names are the file name lower-cased, '_' as '-'); rename one of the files`,
+      });
+    }
+  }
+  errors.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+  return functions.filter((definition) => byName.get(definition.name)!.length === 1);
+}

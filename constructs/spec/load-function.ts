@@ -1,0 +1,128 @@
+/**
+ * One script → one resolved function, or every error in it, each with the line of the
+ * .py file to fix. Pure: the caller reads the file.
+ */
+import { createHash } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import { parse, TomlError } from 'smol-toml';
+import { keyLines, lineOfKey } from '../pep723/key-lines.js';
+import { splitScript } from '../pep723/split-script.js';
+import type { FunctionDefinition, LoadResult, ScriptError } from './function-definition.js';
+import { functionNameFromStem, functionNameProblem } from './function-name.js';
+import { requirementProblem, requiresPythonProblem } from './python-requirements.js';
+import { checkObject } from './schema-check.js';
+import { ScriptRequirementsSchema } from './schema.js';
+import { kebabCase } from './setting-keys.js';
+import { validateSettings } from './validate-settings.js';
+
+type Table = Record<string, unknown>;
+
+export function loadFunction(file: string, text: string): LoadResult {
+  const errors: ScriptError[] = [];
+  const fail = (line: number, message: string, key?: string) => errors.push({ file, line, message, ...(key === undefined ? {} : { key }) });
+
+  const name = functionNameFromStem(basename(file, extname(file)));
+  const nameProblem = functionNameProblem(name);
+  if (nameProblem !== undefined) fail(1, `${nameProblem} (the name comes from the file name)`);
+
+  const split = splitScript(text);
+  if (!split.ok) {
+    fail(split.error.line, split.error.message);
+    return { ok: false, errors };
+  }
+  const block = split.block;
+  // The TOML's line n is the file's line `offset + n`: the block starts right after its opener.
+  const offset = block?.startLine ?? 0;
+
+  let document: Table = {};
+  if (block !== undefined) {
+    try {
+      document = parse(block.content) as Table;
+    } catch (error) {
+      if (!(error instanceof TomlError)) throw error;
+      const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
+      // smol-toml reports an unterminated value one line past the end; that is the closing tag.
+      const line = Math.min(offset + error.line, block.endLine);
+      fail(line, `invalid TOML in the \`# /// script\` block (column ${error.column + 2}): ${reason}`);
+      return { ok: false, errors };
+    }
+  }
+  const lines = keyLines(block?.content ?? '');
+  const lineOf = (path: readonly string[]) => offset + (lineOfKey(lines, path) ?? (block === undefined ? 1 - offset : 0));
+
+  const requirements = checkScriptFields(document, lineOf, fail);
+  const faasTable = faasTableOf(document, lineOf, fail);
+  const settings = faasTable === undefined ? undefined : validateSettings(faasTable);
+  if (settings !== undefined && !settings.ok) {
+    for (const issue of settings.issues) fail(lineOf(['tool', 'faas', ...issue.path]), issue.message, issue.path[0]);
+  }
+
+  if (errors.length > 0 || requirements === undefined || settings === undefined || !settings.ok) {
+    return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
+  }
+  const definition: FunctionDefinition = {
+    name,
+    file,
+    ...(requirements.requiresPython === undefined ? {} : { requiresPython: requirements.requiresPython }),
+    dependencies: requirements.dependencies,
+    ...settings.settings,
+    source: text,
+    sourceHash: createHash('sha256').update(text).digest('hex'),
+  };
+  return { ok: true, function: definition };
+}
+
+/** `requires-python` and `dependencies`, checked; other top-level fields belong to other tools. */
+function checkScriptFields(
+  document: Table,
+  lineOf: (path: readonly string[]) => number,
+  fail: (line: number, message: string, key?: string) => void,
+): { requiresPython?: string; dependencies: string[] } | undefined {
+  const { tool: _tool, ...fields } = document;
+  const { value, issues } = checkObject(ScriptRequirementsSchema, fields, {
+    keyOf: kebabCase,
+    where: 'the `# /// script` block',
+    unknownKeys: 'typos-only',
+  });
+  for (const issue of issues) fail(lineOf(issue.path), issue.message, issue.path[0]);
+  if (issues.length > 0) return undefined;
+
+  const requiresPython = value.requiresPython as string | undefined;
+  const dependencies = value.dependencies as string[];
+  let ok = true;
+  if (requiresPython !== undefined) {
+    const problem = requiresPythonProblem(requiresPython);
+    if (problem !== undefined) (ok = false), fail(lineOf(['requires-python']), problem, 'requires-python');
+  }
+  dependencies.forEach((requirement, index) => {
+    const problem = requirementProblem(requirement);
+    if (problem !== undefined) (ok = false), fail(lineOf(['dependencies', String(index)]), problem, 'dependencies');
+  });
+  return ok ? { ...(requiresPython === undefined ? {} : { requiresPython }), dependencies } : undefined;
+}
+
+/** The `[tool.faas]` table; absent is an empty table (all defaults). */
+function faasTableOf(
+  document: Table,
+  lineOf: (path: readonly string[]) => number,
+  fail: (line: number, message: string, key?: string) => void,
+): Table | undefined {
+  const tool = document.tool;
+  if (tool === undefined) return {};
+  if (!isTable(tool)) {
+    fail(lineOf(['tool']), "'tool' must be a table; write the platform's settings under a `[tool.faas]` header", 'tool');
+    return undefined;
+  }
+  const faas = tool.faas;
+  if (faas === undefined) return {};
+  if (!isTable(faas)) {
+    fail(lineOf(['tool', 'faas']), "'tool.faas' must be a table; write `[tool.faas]` on its own line and the settings below it", 'tool.faas');
+    return undefined;
+  }
+  return faas;
+}
+
+function isTable(value: unknown): value is Table {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+}
+

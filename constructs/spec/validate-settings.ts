@@ -1,0 +1,61 @@
+/**
+ * `[tool.faas]` table → resolved settings: every key checked against `FaasSettingsSchema`,
+ * every missing one filled from the schema's default, durations resolved to seconds.
+ */
+import { checkObject, type FieldIssue } from './schema-check.js';
+import { parseDuration } from './durations.js';
+import { FaasSettingsSchema, type FaasSettings } from './schema.js';
+import { kebabCase } from './setting-keys.js';
+
+export interface ResolvedSettings extends FaasSettings {
+  readonly idleTimeoutSeconds: number;
+  readonly timeoutSeconds: number;
+}
+
+export type SettingsResult =
+  | { readonly ok: true; readonly settings: ResolvedSettings }
+  | { readonly ok: false; readonly issues: readonly FieldIssue[] };
+
+export interface ValidateSettingsOptions {
+  /** How keys are written in the input; scripts use kebab-case (the default), the API the schema's names. */
+  readonly keyOf?: (property: string) => string;
+  /** Where the keys live, for messages. @default '[tool.faas]' */
+  readonly where?: string;
+}
+
+export function validateSettings(table: Readonly<Record<string, unknown>>, options: ValidateSettingsOptions = {}): SettingsResult {
+  const keyOf = options.keyOf ?? kebabCase;
+  const { value, issues } = checkObject(FaasSettingsSchema, table, { keyOf, where: options.where ?? '[tool.faas]', unknownKeys: 'error' });
+  const problems = [...issues];
+  const broken = new Set(issues.map((issue) => issue.path[0]));
+  const settings = value as FaasSettings;
+
+  if (!broken.has(keyOf('minReplicas')) && !broken.has(keyOf('maxReplicas')) && settings.minReplicas > settings.maxReplicas) {
+    problems.push({
+      path: [keyOf('minReplicas')],
+      message: `'${keyOf('minReplicas')}' (${settings.minReplicas}) must be <= '${keyOf('maxReplicas')}' (${settings.maxReplicas})`,
+    });
+  }
+  const seconds: Record<string, number> = {};
+  for (const property of ['idleTimeout', 'timeout'] as const) {
+    const key = keyOf(property);
+    if (broken.has(key)) continue;
+    const parsed = parseDuration(settings[property]);
+    if (parsed === undefined || parsed <= 0) {
+      problems.push({ path: [key], message: `'${key}' is ${JSON.stringify(settings[property])}; it must be longer than zero, e.g. "30s"` });
+    } else {
+      seconds[property] = parsed;
+    }
+  }
+  for (const property of ['memory', 'cpu'] as const) {
+    const key = keyOf(property);
+    if (broken.has(key)) continue;
+    const quantity = settings[property];
+    if (quantity.startsWith('-') || !/[1-9]/.test(quantity.replace(/[eE][-+]?[0-9]+$/, ''))) {
+      problems.push({ path: [key], message: `'${key}' is ${JSON.stringify(quantity)}; a replica needs a positive amount, e.g. ${property === 'memory' ? '"128Mi"' : '"100m"'}` });
+    }
+  }
+
+  if (problems.length > 0) return { ok: false, issues: problems };
+  return { ok: true, settings: { ...settings, idleTimeoutSeconds: seconds.idleTimeout!, timeoutSeconds: seconds.timeout! } };
+}
