@@ -1,0 +1,72 @@
+import { AppsV1Api, CustomObjectsApi, type KubernetesListObject, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { FUNCTION_GROUP, FUNCTION_PLURAL, FUNCTION_VERSION } from '../../constructs/function-api.js';
+import { LABEL_FUNCTION, LABEL_MANAGED_BY } from '../../constructs/labels.js';
+import { functionsPath } from '../backends/kubernetes/api-names.js';
+import { watchResources, type ResourceWatch } from '../backends/kubernetes/resource-watch.js';
+import { CONTROLLER_MANAGED_BY, FunctionReconciler, type FunctionReconcilerOptions } from './function-reconciler.js';
+import { WorkQueue } from './work-queue.js';
+
+/**
+ * Watches Function objects and the Deployments it made for them, and reconciles one function at a
+ * time per name. Level-triggered: every event just queues the name; the reconciler reads what is.
+ */
+export class FunctionController {
+  readonly reconciler: FunctionReconciler;
+  private readonly queue: WorkQueue;
+  private watches: ResourceWatch[] = [];
+
+  constructor(private readonly options: FunctionReconcilerOptions & { readonly logger: Logger }) {
+    this.reconciler = new FunctionReconciler(options);
+    this.queue = new WorkQueue((name) => this.reconciler.reconcile(name), {
+      onError: (name, e) => options.logger.warn({ function: name, err: errorText(e) }, 'reconcile failed; retrying'),
+    });
+  }
+
+  async start(): Promise<void> {
+    const { kubeConfig, namespace, logger } = this.options;
+    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    const apps = kubeConfig.makeApiClient(AppsV1Api);
+    const owned = `${LABEL_MANAGED_BY}=${CONTROLLER_MANAGED_BY}`;
+    this.watches = [
+      watchResources<KubernetesObject>({
+        kubeConfig,
+        path: functionsPath(namespace),
+        list: () =>
+          custom.listNamespacedCustomObject({ group: FUNCTION_GROUP, version: FUNCTION_VERSION, namespace, plural: FUNCTION_PLURAL }) as Promise<
+            KubernetesListObject<KubernetesObject>
+          >,
+        onEvent: (_event, o) => o.metadata?.name && this.queue.add(o.metadata.name),
+        onError: (e) => logger.warn({ err: errorText(e) }, 'Function watch broke; listing again'),
+      }),
+      watchResources<V1Deployment>({
+        kubeConfig,
+        path: `/apis/apps/v1/namespaces/${namespace}/deployments`,
+        labelSelector: owned,
+        list: () => apps.listNamespacedDeployment({ namespace, labelSelector: owned }),
+        onEvent: (_event, d) => {
+          const name = d.metadata?.labels?.[LABEL_FUNCTION];
+          if (name) this.queue.add(name);
+        },
+        onError: (e) => logger.warn({ err: errorText(e) }, 'Deployment watch broke; listing again'),
+      }),
+    ];
+    await Promise.all(this.watches.map((w) => w.synced));
+  }
+
+  /** Resolves when every queued reconcile has run. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  async stop(): Promise<void> {
+    this.queue.close();
+    await Promise.all(this.watches.map((w) => w.stop()));
+  }
+}
+
+function errorText(e: unknown): string {
+  const body = (e as { body?: unknown })?.body;
+  if (typeof body === 'string') return body.slice(0, 500);
+  return e instanceof Error ? e.message : String(e);
+}
