@@ -1,0 +1,43 @@
+/**
+ * The script `faas new` writes: every `[tool.faas]` key at its default with the schema's
+ * description above it, so a newcomer sees every knob without opening the docs.
+ */
+import { FAAS_SETTING_KEYS, SCRIPT_FIELD_KEYS } from './setting-keys.js';
+import { tomlLiteral } from './toml-literal.js';
+
+function wrap(text: string, width = 84): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current !== '' && current.length + word.length + 1 > width) lines.push(current), (current = word);
+    else current = current === '' ? word : `${current} ${word}`;
+  }
+  return current === '' ? lines : [...lines, current];
+}
+
+export function scriptTemplate(name: string): string {
+  const toml: string[] = [];
+  for (const { key, schema } of SCRIPT_FIELD_KEYS) {
+    // requires-python has no default (the image's Python); the template pins what the platform is tested on.
+    const value = schema.default ?? (schema.examples as unknown[] | undefined)?.[0];
+    toml.push(`${key} = ${tomlLiteral(value)}`);
+  }
+  toml.push('', '[tool.faas]');
+  for (const { key, schema } of FAAS_SETTING_KEYS) {
+    toml.push(...wrap(schema.description ?? '').map((line) => `# ${line}`), `${key} = ${tomlLiteral(schema.default)}`);
+  }
+  const block = ['# /// script', ...toml.map((line) => (line === '' ? '#' : `# ${line}`)), '# ///'];
+
+  return `${block.join('\n')}
+"""${name}: one function, served at /function/${name}.
+
+Try it: \`faas dev\`, then \`curl -d 'world' http://127.0.0.1:8080/function/${name}\`.
+Other styles work too: an ASGI or WSGI \`app\` (FastAPI, Flask), or \`handle(event, context)\`.
+"""
+
+
+def handle(req: str) -> dict:
+    """Called once per request with the body as text; a dict is sent back as JSON."""
+    return {"message": f"Hello, {req or 'world'}!"}
+`;
+}

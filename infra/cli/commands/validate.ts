@@ -1,0 +1,76 @@
+/** `faas validate [PATH...]`: check scripts without deploying; exit 1 with `file:line: message` per error. */
+import type { Command } from 'commander';
+import type { FunctionDefinition } from '../../../constructs/spec/function-definition.js';
+import { formatError } from '../../../constructs/spec/format-error.js';
+import { loadFunctionFiles } from '../../../constructs/spec/load-folder.js';
+import { formatTable } from '../format-table.js';
+import { collectScripts } from '../script-paths.js';
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check functions: PEP 723 block, [tool.faas] keys, names (a folder means every *.py in it)')
+    .argument('[paths...]', 'functions folders or .py scripts', ['functions'])
+    .option('-o, --output <format>', 'text, or json: the resolved spec of each function', 'text')
+    .action(async (paths: string[], options: { output: string }) => {
+      if (options.output !== 'text' && options.output !== 'json') {
+        throw new Error(`unknown output format '${options.output}'; use -o text or -o json`);
+      }
+      const collected = await collectScripts(paths);
+      const loaded = await loadFunctionFiles(collected.files);
+      const errors = [...collected.errors, ...loaded.errors];
+
+      if (errors.length > 0) {
+        // With -o json, stdout is for the specs only, so errors go where a pipe won't swallow them.
+        const write = options.output === 'json' ? console.error : console.log;
+        for (const error of errors) write(formatError(error));
+        const files = new Set(errors.map((error) => error.file)).size;
+        console.error(`${errors.length} ${errors.length === 1 ? 'error' : 'errors'} in ${files} of ${collected.files.length + collected.errors.length} scripts`);
+        process.exitCode = 1;
+        return;
+      }
+      if (options.output === 'json') {
+        console.log(JSON.stringify(loaded.functions.map(resolvedSpec), null, 2));
+        return;
+      }
+      if (loaded.functions.length === 0) {
+        console.error(`no *.py scripts in ${paths.join(', ')}; create one with: faas new hello`);
+        return;
+      }
+      console.log(formatTable(['name', 'file', 'deps', 'replicas', 'idle', 'timeout', 'memory', 'cpu'], loaded.functions.map(row)));
+    });
+}
+
+/** What `-o json` prints for a function: everything resolved, the script's text left out. */
+export function resolvedSpec(definition: FunctionDefinition) {
+  return {
+    name: definition.name,
+    file: definition.file,
+    requiresPython: definition.requiresPython ?? null,
+    dependencies: definition.dependencies,
+    minReplicas: definition.minReplicas,
+    maxReplicas: definition.maxReplicas,
+    idleTimeout: definition.idleTimeout,
+    idleTimeoutSeconds: definition.idleTimeoutSeconds,
+    timeout: definition.timeout,
+    timeoutSeconds: definition.timeoutSeconds,
+    memory: definition.memory,
+    cpu: definition.cpu,
+    env: definition.env,
+    secrets: definition.secrets,
+    sourceHash: definition.sourceHash,
+  };
+}
+
+function row(definition: FunctionDefinition): string[] {
+  return [
+    definition.name,
+    definition.file,
+    String(definition.dependencies.length),
+    `${definition.minReplicas}-${definition.maxReplicas}`,
+    definition.minReplicas === 0 ? definition.idleTimeout : '-',
+    definition.timeout,
+    definition.memory,
+    definition.cpu,
+  ];
+}
