@@ -1,0 +1,179 @@
+/**
+ * The innermost layer: forwards the call to the chosen endpoint over undici's kept-alive pools,
+ * streaming both bodies with backpressure and no buffering. Small named steps (after httpxy's
+ * web-incoming): upstream headers, body, response headers, then the stream. The function's
+ * timeout bounds the wait for its answer (504); a body over the limit is cut (413); a client that
+ * leaves aborts the upstream call.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { tooLarge } from './body-limit.js';
+import { GatewayError, sendError } from './errors.js';
+import type { Exchange, Step } from './exchange.js';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and those undici sets itself; never forwarded either way. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'host',
+]);
+
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE', 'TRACE']);
+
+export interface ProxyDeps {
+  readonly dispatcher: Dispatcher;
+  /** 0: no limit. */
+  readonly maxBodyBytes: number;
+}
+
+/** Request headers for the function: hop-by-hop dropped, x-forwarded-* added when absent. */
+export function upstreamHeaders(req: IncomingMessage): string[] {
+  const raw = req.rawHeaders;
+  const out: string[] = [];
+  const connection = req.headers.connection;
+  // Headers the client named in Connection are hop-by-hop too; the common single token needs no set.
+  const connectionListed =
+    connection !== undefined && !/^\s*(keep-alive|close)\s*$/i.test(connection)
+      ? new Set(connection.toLowerCase().split(',').map((token) => token.trim()))
+      : undefined;
+  let hasFor = false;
+  let hasProto = false;
+  let hasHost = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || connectionListed?.has(lower)) continue;
+    if (lower === 'x-forwarded-for') hasFor = true;
+    else if (lower === 'x-forwarded-proto') hasProto = true;
+    else if (lower === 'x-forwarded-host') hasHost = true;
+    out.push(name, raw[i + 1]!);
+  }
+  if (!hasFor && req.socket.remoteAddress) out.push('x-forwarded-for', req.socket.remoteAddress);
+  if (!hasProto) out.push('x-forwarded-proto', (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+  if (!hasHost && req.headers.host) out.push('x-forwarded-host', req.headers.host);
+  return out;
+}
+
+/** Response headers for the client, as a flat list that keeps repeated headers (set-cookie). */
+function downstreamHeaders(raw: Buffer[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1');
+    if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+    out.push(name, raw[i + 1]!.toString('latin1'));
+  }
+  return out;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return !BODYLESS_METHODS.has(req.method ?? 'GET');
+}
+
+const CLIENT_GONE = new Error('client closed the connection');
+
+/** One forwarded call: undici's dispatch handler, bound to the client's request and response. */
+class ProxyCall implements Dispatcher.DispatchHandler {
+  private abortUpstream: ((reason?: Error) => void) | undefined;
+  private failure: GatewayError | undefined;
+  private received = 0;
+  private finished = false;
+
+  constructor(
+    private readonly exchange: Exchange,
+    private readonly maxBodyBytes: number,
+  ) {}
+
+  start(dispatcher: Dispatcher): void {
+    const { req, res, definition } = this.exchange;
+    const timeoutMs = (definition?.timeoutSeconds ?? 30) * 1000;
+    const withBody = hasBody(req);
+    if (withBody && this.maxBodyBytes > 0 && req.headers['content-length'] === undefined) {
+      req.on('data', this.countChunk);
+    }
+    res.once('close', this.clientClosed);
+    dispatcher.dispatch(
+      {
+        origin: this.exchange.endpoint,
+        path: this.exchange.upstreamPath,
+        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: upstreamHeaders(req),
+        body: withBody ? req : null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      },
+      this,
+    );
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.exchange.res.destroyed) abort(CLIENT_GONE);
+    else this.abortUpstream = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    const res = this.exchange.res;
+    if (res.destroyed) return false;
+    res.on('drain', resume);
+    res.writeHead(statusCode, statusText, downstreamHeaders(rawHeaders));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.exchange.res.write(chunk);
+  }
+
+  onComplete(): void {
+    this.finished = true;
+    this.exchange.res.end();
+  }
+
+  onError(error: Error): void {
+    this.finished = true;
+    const { res, name, definition } = this.exchange;
+    if (res.destroyed || error === CLIENT_GONE) return;
+    if (this.failure !== undefined) {
+      sendError(res, this.failure, true);
+      return;
+    }
+    const code = (error as { code?: string }).code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      sendError(
+        res,
+        new GatewayError('upstream_timeout', `function "${name}" did not answer within its timeout of ${definition?.timeout ?? '?'}: make it faster or raise timeout in its [tool.faas]`, name),
+      );
+      return;
+    }
+    sendError(res, new GatewayError('upstream_error', `function "${name}" failed while answering: ${error.message}${code ? ` (${code})` : ''}`, name));
+  }
+
+  private readonly countChunk = (chunk: Buffer): void => {
+    this.received += chunk.length;
+    if (this.received > this.maxBodyBytes && this.failure === undefined) {
+      this.failure = tooLarge(this.exchange.name, this.maxBodyBytes);
+      this.exchange.req.off('data', this.countChunk);
+      if (this.abortUpstream) this.abortUpstream(this.failure);
+      else sendError(this.exchange.res, this.failure, true);
+    }
+  };
+
+  private readonly clientClosed = (): void => {
+    if (!this.finished) this.abortUpstream?.(CLIENT_GONE);
+  };
+}
+
+export function createProxy(deps: ProxyDeps): Step {
+  const { dispatcher, maxBodyBytes } = deps;
+  return (exchange) => new ProxyCall(exchange, maxBodyBytes).start(dispatcher);
+}
+

@@ -1,0 +1,34 @@
+/**
+ * Finds a ready endpoint for the call: at once when the function is up (no promise, no timer),
+ * otherwise by waiting on the function's one wake attempt until ready, failed, timed out or the
+ * client leaves.
+ */
+import type { Waker } from '../core/wake.js';
+import { asGatewayError, sendError } from './errors.js';
+import type { Exchange, Step } from './exchange.js';
+
+export function withWake(next: Step, waker: Waker): Step {
+  const waitThenNext = async (exchange: Exchange): Promise<void> => {
+    const leaving = new AbortController();
+    const onClose = (): void => leaving.abort();
+    exchange.res.once('close', onClose);
+    try {
+      exchange.endpoint = await waker.wait(exchange.name, leaving.signal);
+    } catch (error) {
+      if (!exchange.res.destroyed) sendError(exchange.res, asGatewayError(error, exchange.name));
+      return;
+    } finally {
+      exchange.res.off('close', onClose);
+    }
+    if (!exchange.res.destroyed) next(exchange);
+  };
+  return (exchange) => {
+    const endpoint = waker.pick(exchange.name);
+    if (endpoint !== undefined) {
+      exchange.endpoint = endpoint;
+      next(exchange);
+      return;
+    }
+    void waitThenNext(exchange);
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Prometheus metrics under OpenFaaS's names, so its dashboards and alerts work unchanged, plus
+ * cold-start timing. One registry per gateway (not prom-client's global), so several gateways can
+ * live in one process.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+interface InvocationSeries {
+  readonly count: { inc(): void };
+  readonly seconds: { observe(value: number): void };
+}
+
+export interface ServiceCounts {
+  /** name → ready replicas, read at scrape time. */
+  serviceCounts(): Iterable<readonly [string, number]>;
+}
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly invocations: Counter<'function_name' | 'code'>;
+  private readonly durations: Histogram<'function_name' | 'code'>;
+  private readonly coldStarts: Counter<'function_name'>;
+  private readonly coldStartSeconds: Histogram<'function_name'>;
+  /** Label children cached per function and code: the hot path skips prom-client's label hashing. */
+  private readonly series = new Map<string, InvocationSeries>();
+  private readonly totals = new Map<string, number>();
+
+  constructor(services: ServiceCounts) {
+    const registers = [this.registry];
+    this.invocations = new Counter({
+      name: 'gateway_function_invocation_total',
+      help: 'Function invocations by function and HTTP status code',
+      labelNames: ['function_name', 'code'],
+      registers,
+    });
+    this.durations = new Histogram({
+      name: 'gateway_functions_seconds',
+      help: 'Function call duration seen at the gateway, cold starts included',
+      labelNames: ['function_name', 'code'],
+      registers,
+    });
+    new Gauge({
+      name: 'gateway_service_count',
+      help: 'Ready replicas per function',
+      labelNames: ['function_name'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, ready] of services.serviceCounts()) this.set({ function_name: name }, ready);
+      },
+    });
+    this.coldStarts = new Counter({
+      name: 'gateway_cold_starts_total',
+      help: 'Starts of a function from zero triggered by a request',
+      labelNames: ['function_name'],
+      registers,
+    });
+    this.coldStartSeconds = new Histogram({
+      name: 'gateway_cold_start_seconds',
+      help: 'Time from scale-up request to the first ready endpoint',
+      labelNames: ['function_name'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
+      registers,
+    });
+  }
+
+  invocation(name: string, code: number, seconds: number): void {
+    const key = `${name} ${code}`;
+    let series = this.series.get(key);
+    if (series === undefined) {
+      const codeLabel = String(code);
+      series = { count: this.invocations.labels(name, codeLabel), seconds: this.durations.labels(name, codeLabel) };
+      this.series.set(key, series);
+    }
+    series.count.inc();
+    series.seconds.observe(seconds);
+    this.totals.set(name, (this.totals.get(name) ?? 0) + 1);
+  }
+
+  coldStart(name: string): void {
+    this.coldStarts.inc({ function_name: name });
+  }
+
+  coldStartReady(name: string, seconds: number): void {
+    this.coldStartSeconds.observe({ function_name: name }, seconds);
+  }
+
+  /** All calls of `name` since the gateway started, every status code (the admin API's invocationCount). */
+  invocationCount(name: string): number {
+    return this.totals.get(name) ?? 0;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

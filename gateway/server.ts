@@ -1,0 +1,173 @@
+/**
+ * The gateway process's HTTP server: health, readiness, metrics, the admin API mount and the
+ * function request path, over one backend. `close()` stops accepting, drains calls in flight,
+ * then stops the backend so no function process outlives the gateway.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Agent } from 'undici';
+import type { Backend } from './backends/backend.js';
+import type { GatewayConfig } from './config.js';
+import { Activity } from './core/activity.js';
+import { Reaper, type ReapPermit } from './core/reaper.js';
+import { Waker } from './core/wake.js';
+import { GatewayError, sendError } from './http/errors.js';
+import { Exchange } from './http/exchange.js';
+import { buildRequestPath } from './http/request-path.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+
+export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** What the admin API is built from, once the gateway's metrics exist. */
+export interface AdminMountDeps {
+  readonly backend: Backend;
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  invocationCount(name: string): number;
+}
+
+export interface GatewayOptions {
+  readonly config: GatewayConfig;
+  readonly backend: Backend;
+  readonly logger: Logger;
+  /** Builds the `/system/*` and `/admin/*` handler; without it those answer 501. */
+  readonly admin?: (deps: AdminMountDeps) => AdminHandler;
+  /** Only one gateway replica reaps at a time; local: always permitted. */
+  readonly reapPermit?: ReapPermit;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: GatewayMetrics;
+  readonly activity: Activity;
+  readonly reaper: Reaper;
+  /** Stop accepting, drain in-flight calls (bounded by SHUTDOWN_GRACE), stop every function. */
+  close(): Promise<void>;
+}
+
+const notImplementedAdmin: AdminHandler = async (_req, res) =>
+  sendError(res, new GatewayError('not_implemented', 'the admin API is not available in this build of the gateway'));
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config, backend, logger } = options;
+  const activity = new Activity();
+  const metrics = new GatewayMetrics({
+    *serviceCounts() {
+      for (const name of backend.functions().keys()) yield [name, backend.replicas(name).ready] as const;
+    },
+  });
+  const waker = new Waker({
+    backend,
+    coldStartTimeoutMs: config.coldStartTimeoutMs,
+    startRetryBackoffMs: config.startRetryBackoffMs,
+    queueLimit: config.wakeQueueLimit,
+    onColdStart: (name) => {
+      metrics.coldStart(name);
+      logger.info({ function: name }, 'waking function');
+    },
+    onColdStartReady: (name, seconds) => {
+      metrics.coldStartReady(name, seconds);
+      logger.info({ function: name, seconds: Number(seconds.toFixed(3)) }, 'function ready');
+    },
+    onStartFailed: (failure) => logger.warn({ function: failure.function, reason: failure.reason, logTail: failure.logTail }, 'function failed to start'),
+  });
+  const reaper = new Reaper({
+    catalog: backend,
+    scaler: backend,
+    activity,
+    waker,
+    pollMs: config.reaperPollMs,
+    timeToLiveMs: config.reaperTimeToLiveMs,
+    logger,
+    ...(options.reapPermit && { permit: options.reapPermit }),
+  });
+  const dispatcher = new Agent({ pipelining: 1, connections: null });
+  const callFunction = buildRequestPath({
+    catalog: backend,
+    dispatcher,
+    waker,
+    activity,
+    metrics,
+    logger,
+    namespace: config.namespace,
+    pathPrefix: config.pathPrefix,
+    maxBodyBytes: config.maxBodyBytes,
+    ...(backend.recordInvocation && { recordInvocation: backend.recordInvocation.bind(backend) }),
+  });
+  const admin = options.admin?.({ backend, config, logger, invocationCount: (name) => metrics.invocationCount(name) }) ?? notImplementedAdmin;
+  const prefix = config.pathPrefix;
+  let ready = false;
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const path = prefix !== '' && url.startsWith(prefix) ? url.slice(prefix.length) : url;
+    if (path.startsWith('/function/') || path.startsWith('/gateway/') || path.startsWith('/invoke/')) {
+      callFunction(new Exchange(req, res, performance.now()));
+    } else if (path === '/healthz') {
+      plain(res, 200, 'OK');
+    } else if (path === '/readyz') {
+      plain(res, ready ? 200 : 503, ready ? 'OK' : 'discovering functions');
+    } else if (path === '/metrics') {
+      metrics.text().then(
+        (text) => plain(res, 200, text, metrics.contentType),
+        (error: Error) => plain(res, 500, `metrics failed: ${error.message}`),
+      );
+    } else if (path.startsWith('/system/') || path === '/system' || path.startsWith('/admin/')) {
+      admin(req, res).catch((error: Error) => sendError(res, new GatewayError('upstream_error', `admin API failed: ${error.message}`)));
+    } else {
+      callFunction(new Exchange(req, res, performance.now()));
+    }
+  });
+  // Functions set their own timeouts; the server's would cut long calls and slow uploads first.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  try {
+    await backend.start();
+  } catch (error) {
+    server.close();
+    await dispatcher.close();
+    throw error;
+  }
+  ready = true;
+  reaper.start();
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      ready = false;
+      server.close();
+      server.closeIdleConnections();
+      await reaper.stop();
+      const drained = await Promise.race([activity.idle().then(() => true), delay(config.shutdownGraceMs).then(() => false)]);
+      if (!drained) logger.warn({ inFlight: activity.inFlight }, 'shutdown grace period over; stopping functions with calls still in flight');
+      waker.close();
+      await backend.stop();
+      server.closeAllConnections();
+      await dispatcher.close().catch(() => undefined);
+    })());
+
+  return { url, port, metrics, activity, reaper, close };
+}
+
+function plain(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
