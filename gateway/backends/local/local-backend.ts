@@ -1,0 +1,315 @@
+/**
+ * Functions as local processes: the backend behind `faas dev` and the integration tests.
+ * Each instance is the bootstrap run by the interpreter of the script's uv environment, on
+ * a free port of 127.0.0.1 it picks itself. The folder is the store: deploy writes a
+ * script, remove deletes one, and edits made by hand are picked up the same way.
+ *
+ * Scaling: `scale(name, n)` returns once the change is under way; readiness arrives through
+ * `onEndpointsChanged`, a failed start through `onStartFailed`. After a failure nothing is
+ * retried here (backoff is the caller's policy); the next `scale(name, n >= 1)` starts a
+ * fresh attempt. An instance that dies after it was ready is restarted with a backoff.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { formatError } from '../../../constructs/spec/format-error.js';
+import type { FunctionDefinition, ScriptError } from '../../../constructs/spec/function-definition.js';
+import { loadFunctionsFolder } from '../../../constructs/spec/load-folder.js';
+import { SpecError } from '../../../constructs/spec/spec-error.js';
+import type { Backend, ReplicaCounts, StartFailure } from '../backend.js';
+import type { BackendLogger } from './backend-logger.js';
+import { devSecretsEnv } from './dev-secrets.js';
+import { FunctionInstances } from './function-instances.js';
+import { FunctionProcess } from './function-process.js';
+import { FunctionsWatcher } from './functions-watcher.js';
+import { UvEnvironments } from './uv-environment.js';
+
+export interface LocalBackendOptions {
+  /** Folder of PEP 723 scripts, one function each. */
+  readonly functionsDir: string;
+  /**
+   * The uv executable.
+   * @default `$UV`, else `uv` on the PATH
+   */
+  readonly uvPath?: string;
+  /** @default a pino logger at `LOG_LEVEL` (info) */
+  readonly logger?: BackendLogger;
+  /**
+   * Longest time from spawning an instance to its ready signal (imports included).
+   * @default 30000
+   */
+  readonly startTimeoutMs?: number;
+  /**
+   * Longest time uv may take to install a script's dependencies.
+   * @default 600000
+   */
+  readonly installTimeoutMs?: number;
+  /**
+   * The Python bootstrap; pass it when the gateway is bundled and the file moved.
+   * @default gateway/bootstrap/bootstrap.py of this package
+   */
+  readonly bootstrapPath?: string;
+  /**
+   * `UV_CACHE_DIR` for uv.
+   * @default - uv's own default, so installs survive across runs
+   */
+  readonly uvCacheDir?: string;
+  /**
+   * Grace between SIGTERM (drain) and SIGKILL when stopping an instance.
+   * @default - the function's request timeout
+   */
+  readonly stopGraceMs?: number;
+  /**
+   * Secrets root: secret `<name>` is the folder `<secretsDir>/<name>`.
+   * @default `.secrets` next to the functions folder
+   */
+  readonly secretsDir?: string;
+  /**
+   * Reload when a script in the folder changes.
+   * @default true
+   */
+  readonly watch?: boolean;
+}
+
+const DEFAULT_BOOTSTRAP = fileURLToPath(new URL('../../bootstrap/bootstrap.py', import.meta.url));
+
+export class LocalBackend implements Backend {
+  readonly kind = 'local' as const;
+  readonly functionsDir: string;
+  private readonly logger: BackendLogger;
+  private readonly environments: UvEnvironments;
+  private readonly watcher: FunctionsWatcher | undefined;
+  private readonly bootstrapPath: string;
+  private readonly secretsDir: string;
+  private readonly byName = new Map<string, FunctionInstances>();
+  private readonly functionsListeners = new Set<() => void>();
+  private readonly endpointsListeners = new Set<(name: string) => void>();
+  private readonly failureListeners = new Set<(failure: StartFailure) => void>();
+  /** Loads run one after another, so a deploy never races a watcher reload. */
+  private loading: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: LocalBackendOptions) {
+    this.functionsDir = resolve(options.functionsDir);
+    this.logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+    this.bootstrapPath = resolve(options.bootstrapPath ?? DEFAULT_BOOTSTRAP);
+    this.secretsDir = resolve(options.secretsDir ?? join(dirname(this.functionsDir), '.secrets'));
+    this.environments = new UvEnvironments({
+      uvPath: options.uvPath ?? process.env.UV ?? 'uv',
+      cacheDir: options.uvCacheDir,
+      installTimeoutMs: options.installTimeoutMs ?? 600_000,
+      logger: this.logger,
+    });
+    this.watcher = options.watch === false ? undefined : new FunctionsWatcher(this.functionsDir, () => void this.reload(), this.logger);
+  }
+
+  async start(): Promise<void> {
+    if (!existsSync(this.functionsDir)) {
+      throw new Error(`functions folder ${this.functionsDir} does not exist; create it, or point the gateway at the folder of your scripts`);
+    }
+    if (!existsSync(this.bootstrapPath)) {
+      throw new Error(`bootstrap ${this.bootstrapPath} does not exist; pass bootstrapPath where gateway/bootstrap/bootstrap.py was copied`);
+    }
+    await this.reload();
+    this.watcher?.start();
+    void this.prepareEnvironments();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.watcher?.close();
+    this.environments.close();
+    await this.loading;
+    await Promise.all([...this.byName.values()].map((instances) => instances.stopAll()));
+  }
+
+  functions(): ReadonlyMap<string, FunctionDefinition> {
+    return new Map([...this.byName].map(([name, instances]) => [name, instances.definition]));
+  }
+
+  async scale(name: string, replicas: number): Promise<void> {
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw new RangeError(`replicas for '${name}' must be a whole number >= 0, got ${replicas}`);
+    }
+    if (this.stopped) throw new Error(`cannot scale '${name}': the local backend is stopping`);
+    this.instancesOf(name).scale(replicas);
+  }
+
+  replicas(name: string): ReplicaCounts {
+    return this.byName.get(name)?.replicas() ?? { desired: 0, ready: 0 };
+  }
+
+  readyEndpoints(name: string): readonly string[] {
+    return this.byName.get(name)?.endpoints() ?? [];
+  }
+
+  /** Process group ids of a function's running instances (each instance leads its group). */
+  processGroups(name: string): readonly number[] {
+    return this.byName.get(name)?.pids() ?? [];
+  }
+
+  async deploy(def: FunctionDefinition): Promise<'created' | 'updated'> {
+    return this.serially(async () => {
+      const existing = this.byName.get(def.name)?.definition;
+      const file = existing ? resolve(existing.file) : join(this.functionsDir, `${def.name}.py`);
+      const previous = existing ? await readFile(file, 'utf8') : undefined;
+      await writeFile(file, def.source);
+      const errors = await this.load();
+      const mine = errors.filter((error) => basename(error.file) === basename(file));
+      if (mine.length > 0) {
+        // Leave the folder as it was: a rejected deploy changes nothing.
+        if (previous === undefined) await unlink(file);
+        else await writeFile(file, previous);
+        await this.load();
+        throw new SpecError(mine);
+      }
+      return existing ? 'updated' : 'created';
+    });
+  }
+
+  async remove(name: string): Promise<boolean> {
+    return this.serially(async () => {
+      const instances = this.byName.get(name);
+      if (!instances) return false;
+      await unlink(resolve(instances.definition.file)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      await this.load();
+      return true;
+    });
+  }
+
+  onFunctionsChanged(listener: () => void): () => void {
+    return subscribe(this.functionsListeners, listener);
+  }
+
+  onEndpointsChanged(listener: (name: string) => void): () => void {
+    return subscribe(this.endpointsListeners, listener);
+  }
+
+  onStartFailed(listener: (failure: StartFailure) => void): () => void {
+    return subscribe(this.failureListeners, listener);
+  }
+
+  private reload(): Promise<void> {
+    return this.serially(async () => {
+      if (!this.stopped) await this.load();
+    });
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.loading.then(work);
+    this.loading = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Reads the folder and converges on it; returns the scripts' errors. */
+  private async load(): Promise<ScriptError[]> {
+    const { functions, errors } = await loadFunctionsFolder(this.functionsDir);
+    for (const error of errors) this.logger.error({ file: error.file, line: error.line }, formatError(error));
+    const broken = new Set(errors.map((error) => resolve(error.file)));
+    let changed = false;
+    const seen = new Set<string>();
+    for (const def of functions) {
+      seen.add(def.name);
+      const instances = this.byName.get(def.name);
+      if (!instances) {
+        this.byName.set(def.name, this.newInstances(def));
+        changed = true;
+      } else if (instances.definition.sourceHash !== def.sourceHash) {
+        this.logger.info({ function: def.name }, 'script changed; replacing its instances');
+        instances.update(def);
+        changed = true;
+      }
+    }
+    for (const [name, instances] of this.byName) {
+      if (seen.has(name)) continue;
+      if (broken.has(resolve(instances.definition.file)) && existsSync(instances.definition.file)) {
+        this.logger.warn({ function: name }, 'script has errors; the previous version keeps serving until they are fixed');
+        continue;
+      }
+      this.logger.info({ function: name }, 'script removed; stopping its instances');
+      this.byName.delete(name);
+      changed = true;
+      void instances.stopAll().then(() => this.emitEndpoints(name));
+    }
+    if (changed) this.emit(this.functionsListeners, undefined);
+    return errors;
+  }
+
+  private newInstances(def: FunctionDefinition): FunctionInstances {
+    const logger = this.logger.child({ function: def.name });
+    const instances = new FunctionInstances(def, {
+      launch: (current) => this.launch(current, logger),
+      stopGraceMs: (current) => this.options.stopGraceMs ?? current.timeoutSeconds * 1000,
+      endpointsChanged: () => this.emitEndpoints(def.name),
+      startFailed: (failure) => this.emit(this.failureListeners, failure),
+      logger,
+    });
+    if (def.minReplicas > 0 && !this.stopped) instances.scale(def.minReplicas);
+    return instances;
+  }
+
+  private async launch(def: FunctionDefinition, logger: BackendLogger): Promise<FunctionProcess> {
+    const python = await this.environments.interpreter(def);
+    return new FunctionProcess({
+      name: def.name,
+      python,
+      bootstrapPath: this.bootstrapPath,
+      scriptPath: resolve(def.file),
+      env: {
+        PYTHONPYCACHEPREFIX: process.env.PYTHONPYCACHEPREFIX ?? join(tmpdir(), 'poorman-faas-pycache'),
+        ...def.env,
+        ...devSecretsEnv(def, this.secretsDir, logger),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PYTHONUNBUFFERED: '1',
+      },
+      startTimeoutMs: this.options.startTimeoutMs ?? 30_000,
+      logger,
+    });
+  }
+
+  /** Installs every function's dependencies in the background, so a first wake finds them ready. */
+  private async prepareEnvironments(): Promise<void> {
+    for (const instances of this.byName.values()) {
+      if (this.stopped) return;
+      await this.environments.interpreter(instances.definition).catch((error: Error) => {
+        if (!this.stopped) this.logger.warn({ function: instances.definition.name, reason: error.message }, 'could not prepare the environment ahead of the first start');
+      });
+    }
+  }
+
+  private emitEndpoints(name: string): void {
+    this.emit(this.endpointsListeners, name);
+  }
+
+  private emit<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(value);
+      } catch (error) {
+        this.logger.error({ err: error }, 'a backend listener threw');
+      }
+    }
+  }
+
+  private instancesOf(name: string): FunctionInstances {
+    const instances = this.byName.get(name);
+    if (!instances) {
+      const known = [...this.byName.keys()].join(', ') || 'none';
+      throw new Error(`no function named '${name}' in ${this.functionsDir} (known: ${known}); add ${name}.py there`);
+    }
+    return instances;
+  }
+}
+
+function subscribe<T>(listeners: Set<T>, listener: T): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
