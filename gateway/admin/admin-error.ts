@@ -7,6 +7,7 @@ export type AdminErrorCode =
   | 'invalid_script'
   | 'unauthorized'
   | 'not_found'
+  | 'conflict'
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'admin_disabled'
@@ -17,6 +18,7 @@ const STATUS: Readonly<Record<AdminErrorCode, number>> = {
   invalid_script: 400,
   unauthorized: 401,
   not_found: 404,
+  conflict: 409,
   method_not_allowed: 405,
   payload_too_large: 413,
   admin_disabled: 503,
@@ -44,12 +46,12 @@ export class AdminError extends Error {
     this.status = STATUS[code];
   }
 
-  /** The JSON body: `{error, message, function?, errors?}`. */
+  /** The gateway's error body, `{error, message, function, errors?}`; `function` is null when none was named. */
   toJSON(): Record<string, unknown> {
     return {
       error: this.code,
       message: this.message,
-      ...(this.details.function !== undefined && { function: this.details.function }),
+      function: this.details.function ?? null,
       ...(this.details.errors !== undefined && { errors: this.details.errors }),
     };
   }

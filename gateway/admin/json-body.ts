@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { ValueErrorType } from '@sinclair/typebox/errors';
 import { AdminError } from './admin-error.js';
 
 /** A script is at most 256 KiB; base64 and JSON escaping fit well within this. */
@@ -47,14 +48,24 @@ export function parseJsonBody<S extends TSchema>(text: string, schema: S, what: 
   return value as Static<S>;
 }
 
-/** One line per wrong field, `field 'envVars.GREETING': Expected string`. */
-export function fieldErrors(schema: TSchema, value: unknown): string[] {
-  const lines = new Set<string>();
+/** One line per wrong field, `field 'envVars.GREETING': Expected string (got 1)`. */
+export function fieldErrors(schema: TSchema, value: unknown, prefix = ''): string[] {
+  const lines = new Map<string, string>();
   for (const error of Value.Errors(schema, value)) {
-    const field = error.path === '' ? 'body' : `field '${error.path.slice(1).replaceAll('/', '.')}'`;
-    lines.add(`${field}: ${error.message}${describeValue(error.value)}`);
+    const path = prefix + error.path;
+    // The first complaint about a value is the useful one ("required", then "string" is noise).
+    if (lines.has(path)) continue;
+    const variants = (error.schema.anyOf as TSchema[] | undefined)?.filter((variant) => variant.type !== 'null');
+    if (variants?.length === 1) {
+      // `X | null`: say what is wrong inside X rather than "Expected union value".
+      for (const line of fieldErrors(variants[0]!, error.value, path)) lines.set(`${path}#${lines.size}`, line);
+      continue;
+    }
+    const field = path === '' ? 'body' : `field '${path.slice(1).replaceAll('/', '.')}'`;
+    const problem = error.type === ValueErrorType.ObjectRequiredProperty ? 'is required' : `${error.message}${describeValue(error.value)}`;
+    lines.set(path, `${field}: ${problem}`);
   }
-  return [...lines];
+  return [...lines.values()];
 }
 
 function describeValue(value: unknown): string {

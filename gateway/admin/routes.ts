@@ -1,5 +1,7 @@
 /** The admin API's method + path table. */
 import type { AdminHandler } from './admin-context.js';
+import { adminPython } from './admin-python.js';
+import { deployFunction } from './deploy-function.js';
 import { describeFunction, listFunctions } from './list-functions.js';
 import { removeFunction } from './remove-function.js';
 import { scaleFunction } from './scale-function.js';
@@ -14,11 +16,14 @@ export interface AdminRoute {
 
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'GET', path: '/system/functions', handler: listFunctions },
+  { method: 'POST', path: '/system/functions', handler: deployFunction('create') },
+  { method: 'PUT', path: '/system/functions', handler: deployFunction('update') },
   { method: 'DELETE', path: '/system/functions', handler: removeFunction },
   { method: 'GET', path: '/system/function/:name', handler: describeFunction },
   { method: 'POST', path: '/system/scale-function/:name', handler: scaleFunction },
   { method: 'GET', path: '/system/info', handler: systemInfo },
   { method: 'GET', path: '/system/namespaces', handler: listNamespaces },
+  { method: 'POST', path: '/admin/python', handler: adminPython },
 ];
 
 export type RouteMatch =

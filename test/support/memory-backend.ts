@@ -1,0 +1,77 @@
+/**
+ * A Backend that keeps functions and replica counts in memory: a complete, real
+ * implementation of the interface (instances become ready as soon as they are asked
+ * for), for testing what sits above the backend seam without processes or a cluster.
+ */
+import { EventEmitter } from 'node:events';
+import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
+import type { Backend, ReplicaCounts, StartFailure } from '../../gateway/backends/backend.js';
+
+export class MemoryBackend implements Backend {
+  readonly kind = 'local' as const;
+  private readonly defs = new Map<string, FunctionDefinition>();
+  private readonly counts = new Map<string, number>();
+  private readonly events = new EventEmitter();
+
+  constructor(initial: Iterable<FunctionDefinition> = []) {
+    for (const def of initial) this.defs.set(def.name, def);
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    this.counts.clear();
+  }
+
+  functions(): ReadonlyMap<string, FunctionDefinition> {
+    return this.defs;
+  }
+
+  replicas(name: string): ReplicaCounts {
+    const n = this.counts.get(name) ?? 0;
+    return { desired: n, ready: n };
+  }
+
+  async scale(name: string, replicas: number): Promise<void> {
+    if (!this.defs.has(name)) throw new Error(`no function named "${name}"`);
+    this.counts.set(name, replicas);
+    this.events.emit('endpoints', name);
+  }
+
+  readyEndpoints(_name: string): readonly string[] {
+    // Its instances are counts, not servers: code that proxies needs the local backend.
+    return [];
+  }
+
+  async deploy(definition: FunctionDefinition): Promise<'created' | 'updated'> {
+    const existed = this.defs.has(definition.name);
+    this.defs.set(definition.name, definition);
+    if (!existed) this.counts.set(definition.name, definition.minReplicas);
+    this.events.emit('functions');
+    return existed ? 'updated' : 'created';
+  }
+
+  async remove(name: string): Promise<boolean> {
+    const existed = this.defs.delete(name);
+    this.counts.delete(name);
+    if (existed) this.events.emit('functions');
+    return existed;
+  }
+
+  onFunctionsChanged(listener: () => void): () => void {
+    return this.subscribe('functions', listener);
+  }
+
+  onEndpointsChanged(listener: (name: string) => void): () => void {
+    return this.subscribe('endpoints', listener);
+  }
+
+  onStartFailed(listener: (failure: StartFailure) => void): () => void {
+    return this.subscribe('start-failed', listener);
+  }
+
+  private subscribe<A extends unknown[]>(event: string, listener: (...args: A) => void): () => void {
+    this.events.on(event, listener);
+    return () => this.events.off(event, listener);
+  }
+}
