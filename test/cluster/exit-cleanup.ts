@@ -21,6 +21,9 @@ function install(): void {
   if (installed) return;
   installed = true;
   process.on('exit', runAll);
+  // A test worker whose runner died loses its IPC channel but may live on;
+  // what it made must not outlive the run.
+  if (process.send) process.once('disconnect', runAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       runAll();

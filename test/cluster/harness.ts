@@ -1,12 +1,15 @@
-import { readFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { readFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinaries } from './binaries.js';
+import { onExit } from './exit-cleanup.js';
 import { ClusterClient, KWOK_NODE_LABEL, nodeManifest, type ClusterInfo } from './cluster-client.js';
 import { kwokConfig } from './kwok-stages.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ManagedProcess } from './managed-process.js';
 import { createPki, type Pki } from './pki.js';
+import { reapStaleClusters, recordOwner, recordProcessGroup, WORK_DIR_PREFIX } from './stale-clusters.js';
 import { freePort, httpOk, waitFor } from './wait.js';
 
 export { ClusterClient, type ClusterInfo, type ClusterTestHost, type KubectlOptions } from './cluster-client.js';
@@ -42,23 +45,31 @@ const DEFAULT_NODE = 'kwok-node-0';
  */
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   const binDir = opts.binDir ?? (await ensureBinaries());
-  const workDir = await mkdtemp(join(tmpdir(), 'poorman-faas-cluster-'));
+  reapStaleClusters();
+  const workDir = await mkdtemp(join(tmpdir(), WORK_DIR_PREFIX));
+  recordOwner(workDir);
   const keep = opts.keepWorkDir ?? process.env.FAAS_CLUSTER_KEEP === '1';
+  // A kept dir loses its owner file, so no later start mistakes it for a leftover.
+  const releaseWorkDir = (keepDir: boolean) =>
+    rmSync(keepDir ? join(workDir, 'owner') : workDir, { recursive: true, force: true });
+  const unregister = onExit(() => releaseWorkDir(keep));
   const processes: ManagedProcess[] = [];
   let client: ClusterClient | undefined;
   let stopped = false;
 
-  const stop = async (): Promise<void> => {
+  const stop = async (keepDir = keep): Promise<void> => {
     if (stopped) return;
     stopped = true;
     await client?.destroyTestHosts();
     for (const p of [...processes].reverse()) await p.stop();
-    if (!keep) await rm(workDir, { recursive: true, force: true });
+    releaseWorkDir(keepDir);
+    unregister();
   };
 
   const start = (name: string, args: string[]): ManagedProcess => {
     const p = new ManagedProcess(name, join(workDir, `${name}.log`), join(binDir, name), args);
     processes.push(p);
+    if (p.child.pid !== undefined) recordProcessGroup(workDir, p.child.pid);
     return p;
   };
 
@@ -79,9 +90,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       await client!.kubectl(['get', 'serviceaccount', 'default', '-n', 'default']);
       return true;
     }, { process: processes.find((p) => p.name === 'kube-controller-manager') });
-    return Object.assign(client, { stop }) as Cluster;
+    return Object.assign(client, { stop: () => stop() }) as Cluster;
   } catch (error) {
-    await stop().catch(() => undefined);
+    // The error names a log in the work dir; keep it for reading.
+    await stop(true).catch(() => undefined);
     throw error;
   }
 }
