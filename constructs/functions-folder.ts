@@ -1,0 +1,96 @@
+/**
+ * A folder of PEP 723 scripts → one {@link PythonFunction} per script. Reading the folder is
+ * asynchronous and constructs are not, so the folder is read first (`FunctionsFolder.load`) and
+ * the construct takes the resolved definitions; a Pulumi program or a controller passes its own.
+ */
+import { Construct } from 'constructs';
+import type { FunctionDefinition, ScriptError } from './spec/function-definition.js';
+import { loadFunctionsFolder } from './spec/load-folder.js';
+import { formatError } from './spec/format-error.js';
+import { PythonFunction, type PythonFunctionProps } from './python-function.js';
+import { FunctionObject } from './function-object.js';
+
+/** Who turns a Function object into its Deployment, Service, HPA and ConfigMap. */
+export type FunctionWorkloads = 'synth' | 'controller';
+
+/** Properties of {@link FunctionsFolder}. */
+export interface FunctionsFolderProps extends Omit<PythonFunctionProps, 'definition'> {
+  /**
+   * The functions, as `FunctionsFolder.load(dir)` resolves them.
+   * @default []
+   */
+  readonly functions?: readonly FunctionDefinition[];
+  /**
+   * `synth` writes every object of every function; `controller` writes only the Function
+   * objects and leaves the rest to the in-cluster controller, so the two never own one object.
+   * @default 'synth'
+   */
+  readonly functionWorkloads?: FunctionWorkloads;
+}
+
+/** Every script of a folder failed to load or some did: all their errors, one per line. */
+export class FunctionsFolderError extends Error {
+  public constructor(
+    public readonly dir: string,
+    public readonly errors: readonly ScriptError[],
+  ) {
+    super(`${errors.length} problem(s) in the functions folder ${dir}:\n${errors.map(formatError).join('\n')}`);
+    this.name = 'FunctionsFolderError';
+  }
+}
+
+/** One function construct per script of a folder. */
+export class FunctionsFolder extends Construct {
+  /**
+   * Reads every script of `dir`; throws {@link FunctionsFolderError} listing every problem of
+   * every script, so one run shows all there is to fix.
+   */
+  public static async load(dir: string): Promise<FunctionDefinition[]> {
+    let result;
+    try {
+      result = await loadFunctionsFolder(dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        throw new Error(
+          `the functions folder '${dir}' does not exist; create it with a script (faas new hello) ` +
+            'or point FAAS_FUNCTIONS_DIR (or "functionsDir" in faas.config.json) at your scripts',
+        );
+      }
+      throw error;
+    }
+    if (result.errors.length > 0) throw new FunctionsFolderError(dir, result.errors);
+    return result.functions;
+  }
+
+  public readonly functionWorkloads: FunctionWorkloads;
+  /** The function constructs by function name (`synth` workloads). */
+  public readonly functions: ReadonlyMap<string, PythonFunction>;
+  /** The Function objects by function name, whoever runs the workloads. */
+  public readonly functionObjects: ReadonlyMap<string, FunctionObject>;
+
+  public constructor(scope: Construct, id: string, props: FunctionsFolderProps = {}) {
+    super(scope, id);
+    this.functionWorkloads = props.functionWorkloads ?? 'synth';
+    if (this.functionWorkloads !== 'synth' && this.functionWorkloads !== 'controller') {
+      throw new Error(`'functionWorkloads' ('${String(this.functionWorkloads)}') must be 'synth' or 'controller'`);
+    }
+    const { functions = [], functionWorkloads: _, ...functionProps } = props;
+    const byName = new Map<string, PythonFunction>();
+    const objects = new Map<string, FunctionObject>();
+    for (const definition of functions) {
+      if (byName.has(definition.name) || objects.has(definition.name)) {
+        throw new Error(`'functions' has two functions named '${definition.name}' (${definition.file}); rename one file`);
+      }
+      if (this.functionWorkloads === 'synth') {
+        const fn = new PythonFunction(this, definition.name, { ...functionProps, definition });
+        byName.set(definition.name, fn);
+        objects.set(definition.name, fn.functionObject);
+      } else {
+        objects.set(definition.name, new FunctionObject(this, definition.name, { definition, namespace: functionProps.namespace }));
+      }
+    }
+    this.functions = byName;
+    this.functionObjects = objects;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Everything a cluster needs once, whatever the functions: the namespace, the Function CRD, the
+ * gateway with its least-privilege Role, and the NetworkPolicy that keeps function pods private.
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { FunctionCrd } from './function-crd.js';
+import { FunctionNetworkPolicy } from './function-network-policy.js';
+import { Gateway, type GatewayProps } from './gateway.js';
+import { clusterScoped } from './cluster-scoped.js';
+import { platformLabels } from './labels.js';
+import { checkDnsLabel } from './prop-checks.js';
+
+/** Properties of {@link Platform}. */
+export interface PlatformProps {
+  /**
+   * Namespace of the gateway and every function.
+   * @default 'faas'
+   */
+  readonly namespace?: string;
+  /**
+   * Create the Namespace object. Turn off when the namespace is managed elsewhere.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Create the Function CRD. Turn off when several platforms share one cluster and one of
+   * them owns the CRD (a CRD is cluster-wide).
+   * @default true
+   */
+  readonly createCrd?: boolean;
+  /**
+   * Gateway settings: image, replicas, admin Secret name, resources.
+   * @default {}
+   */
+  readonly gateway?: Omit<GatewayProps, 'namespace'>;
+}
+
+/** Namespace, Function CRD, gateway and NetworkPolicy. */
+export class Platform extends Construct {
+  public readonly namespace: string;
+  public readonly createNamespace: boolean;
+  public readonly createCrd: boolean;
+  /**
+   * The admin credentials Secret the gateway mounts. A reference only: synth never writes a
+   * password into a manifest. Create it with
+   * `kubectl -n <namespace> create secret generic <name> --from-literal=password=<password>`.
+   */
+  public readonly adminSecretName: string;
+
+  public readonly namespaceObject?: k8s.KubeNamespace;
+  public readonly crd?: FunctionCrd;
+  public readonly gateway: Gateway;
+  public readonly networkPolicy: FunctionNetworkPolicy;
+
+  public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
+    super(scope, id);
+    this.namespace = checkDnsLabel('namespace', props.namespace ?? 'faas');
+    this.createNamespace = props.createNamespace ?? true;
+    this.createCrd = props.createCrd ?? true;
+
+    if (this.createNamespace) {
+      this.namespaceObject = clusterScoped(
+        new k8s.KubeNamespace(this, 'Namespace', {
+          metadata: {
+            name: this.namespace,
+            labels: {
+              ...platformLabels(this.namespace, 'namespace'),
+              // Every pod here meets the `restricted` standard; the namespace says so and enforces it.
+              'pod-security.kubernetes.io/enforce': 'restricted',
+              'pod-security.kubernetes.io/enforce-version': 'latest',
+            },
+          },
+        }),
+      );
+    }
+    if (this.createCrd) this.crd = new FunctionCrd(this, 'FunctionCrd');
+    this.gateway = new Gateway(this, 'Gateway', { ...props.gateway, namespace: this.namespace });
+    this.adminSecretName = this.gateway.adminSecretName;
+    this.networkPolicy = new FunctionNetworkPolicy(this, 'NetworkPolicy', { namespace: this.namespace });
+  }
+}
