@@ -109,9 +109,10 @@ export class ClusterClient {
 
   /**
    * Creates a test host and a Ready fake node for it. The node is tainted, so
-   * only pods that carry `placement` land there.
+   * only pods that carry `placement` land there; with `taint: false` (and the
+   * default node cordoned) every new pod does, manifests left as they are.
    */
-  async createTestHost(name: string): Promise<ClusterTestHost> {
+  async createTestHost(name: string, opts: { taint?: boolean } = {}): Promise<ClusterTestHost> {
     const nodeName = `${TEST_HOST_NODE_PREFIX}${name}`;
     const host = await createTestHost(name);
     const placement = {
@@ -132,7 +133,7 @@ export class ClusterClient {
     try {
       const node = nodeManifest(nodeName, host.ip, {
         labels: { [TEST_HOST_KEY]: name },
-        spec: { taints: [{ key: TEST_HOST_KEY, value: name, effect: 'NoSchedule' }] },
+        spec: opts.taint === false ? {} : { taints: [{ key: TEST_HOST_KEY, value: name, effect: 'NoSchedule' }] },
       });
       await this.kubectl(['create', '-f', '-'], { input: JSON.stringify(node) });
       await this.waitForNodeReady(nodeName);

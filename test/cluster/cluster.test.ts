@@ -135,6 +135,21 @@ describe('test cluster', () => {
       expect(await readyEndpointAddresses('on-host')).toEqual([host.ip]);
     });
 
+    it('takes unmodified Deployments when untainted and the default node is cordoned', async () => {
+      host = await cluster.createTestHost('catch-all', { taint: false });
+      await cluster.kubectl(['cordon', cluster.info.defaultNode]);
+      try {
+        await apply(deployment('plain', 2));
+        await eventually('2 ready pods', async () => (await readyPods('plain')).length === 2);
+      } finally {
+        await cluster.kubectl(['uncordon', cluster.info.defaultNode]);
+      }
+
+      const pods = await readyPods('plain');
+      expect(pods.map((pod) => pod.spec.nodeName)).toEqual([host.nodeName, host.nodeName]);
+      expect(pods.map((pod) => pod.status.podIP)).toEqual([host.ip, host.ip]);
+    });
+
     it('answers HTTP from a real process inside it, at the address its pod advertises', async () => {
       host = await cluster.createTestHost('http');
       served = mkdtempSync(join(tmpdir(), 'test-host-http-'));

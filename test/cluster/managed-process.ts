@@ -7,6 +7,7 @@ import { onExit } from './exit-cleanup.js';
 export class ManagedProcess {
   readonly child: ChildProcess;
   private exited = false;
+  private spawnError: Error | undefined;
   private readonly unregister: () => void;
 
   constructor(
@@ -25,8 +26,9 @@ export class ManagedProcess {
     this.child.on('exit', () => {
       this.exited = true;
     });
-    this.child.on('error', () => {
+    this.child.on('error', (error) => {
       this.exited = true;
+      this.spawnError = error;
     });
     this.unregister = onExit(() => this.signal('SIGKILL'));
   }
@@ -46,6 +48,7 @@ export class ManagedProcess {
 
   /** Throws with the log's tail if the process has died. */
   assertRunning(): void {
+    if (this.spawnError) throw new Error(`${this.name} did not start: ${this.spawnError.message}`);
     if (!this.running) {
       throw new Error(`${this.name} exited (code ${this.child.exitCode}); log ${this.logPath}:\n${this.tail()}`);
     }
