@@ -27,9 +27,14 @@ export function keyLines(toml: string): KeyLines {
   };
   let table: string[] = [];
   let openString: string | undefined;
+  let openArray: ArrayScan | undefined;
 
   toml.split('\n').forEach((text, index) => {
     const line = index + 1;
+    if (openArray !== undefined) {
+      openArray = scanArray(openArray, text, line, record);
+      return;
+    }
     if (openString !== undefined) {
       if (text.split(openString).length % 2 === 0) openString = undefined;
       return;
@@ -45,6 +50,10 @@ export function keyLines(toml: string): KeyLines {
     const path = [...table, ...splitDottedKey(assignment[1]!)];
     path.slice(table.length).forEach((_, depth) => record(path.slice(0, table.length + depth + 1), line));
     const rest = assignment[2]!;
+    if (rest.startsWith('[')) {
+      openArray = scanArray({ path, depth: 0, items: 0 }, rest, line, record);
+      return;
+    }
     if (rest.startsWith('{')) {
       for (const [, inner] of rest.matchAll(INLINE_ASSIGNMENT)) record([...path, ...splitDottedKey(inner!)], line);
     }
@@ -53,6 +62,43 @@ export function keyLines(toml: string): KeyLines {
     }
   });
   return lines;
+}
+
+interface ArrayScan {
+  readonly path: readonly string[];
+  depth: number;
+  items: number;
+}
+
+/**
+ * Follows an array value over its lines, recording where each top-level item starts
+ * (`dependencies.2`), so an error about one item points at that item's line.
+ * Returns the scan while the array is still open.
+ */
+function scanArray(scan: ArrayScan, text: string, line: number, record: (path: readonly string[], line: number) => void): ArrayScan | undefined {
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at]!;
+    if (char === '#') break;
+    if (char === '[' || char === '{') {
+      if (scan.depth === 1 && char === '[') record([...scan.path, String(scan.items)], line);
+      scan.depth++;
+    } else if (char === ']' || char === '}') {
+      scan.depth--;
+      if (scan.depth === 0) return undefined;
+    } else if (char === ',') {
+      if (scan.depth === 1) scan.items++;
+    } else if (scan.depth === 1 && !/\s/.test(char)) {
+      record([...scan.path, String(scan.items)], line);
+      if (char === '"' || char === "'") {
+        // Skip the string so brackets and commas inside it are not counted.
+        const close = char === '"' ? /(?<!\\)"/g : /'/g;
+        close.lastIndex = at + 1;
+        const end = close.exec(text);
+        at = end === null ? text.length : end.index;
+      }
+    }
+  }
+  return scan;
 }
 
 /** Line of the longest known prefix of `path`, e.g. a list item falls back to its key's line. */

@@ -40,6 +40,11 @@ export function loadFunction(file: string, text: string): LoadResult {
       document = parse(block.content) as Table;
     } catch (error) {
       if (!(error instanceof TomlError)) throw error;
+      const merged = mergedBlockProblem(block.content, offset, block.endLine);
+      if (merged !== undefined) {
+        fail(merged.line, merged.message);
+        return { ok: false, errors };
+      }
       const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
       // smol-toml reports an unterminated value one line past the end; that is the closing tag.
       const line = Math.min(offset + error.line, block.endLine);
@@ -70,6 +75,19 @@ export function loadFunction(file: string, text: string): LoadResult {
     sourceHash: createHash('sha256').update(text).digest('hex'),
   };
   return { ok: true, function: definition };
+}
+
+/**
+ * A `# ///` followed directly by more comment lines does not end the block: PEP 723 closes
+ * at the last one, so a second block or comments right after it land in the TOML.
+ */
+function mergedBlockProblem(content: string, offset: number, endLine: number): { line: number; message: string } | undefined {
+  const index = content.split('\n').findIndex((line) => line === '///' || /^\/\/\/ [a-zA-Z0-9-]+$/.test(line));
+  if (index === -1) return undefined;
+  return {
+    line: offset + index + 1,
+    message: `the \`# ///\` here does not end the \`# /// script\` block, because comment lines follow it: the block runs on to the last \`# ///\`, on line ${endLine} (PEP 723); put an empty line after this one to end the block here`,
+  };
 }
 
 /** `requires-python` and `dependencies`, checked; other top-level fields belong to other tools. */
