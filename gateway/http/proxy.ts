@@ -98,9 +98,8 @@ class ProxyCall implements Dispatcher.DispatchHandler {
     const { req, res, definition } = this.exchange;
     const timeoutMs = (definition?.timeoutSeconds ?? 30) * 1000;
     const withBody = hasBody(req);
-    if (withBody && this.maxBodyBytes > 0 && req.headers['content-length'] === undefined) {
-      req.on('data', this.countChunk);
-    }
+    // A chunked body has no length to check up front: count it as it streams, only for those.
+    const counted = withBody && this.maxBodyBytes > 0 && req.headers['content-length'] === undefined;
     res.once('close', this.clientClosed);
     dispatcher.dispatch(
       {
@@ -108,7 +107,7 @@ class ProxyCall implements Dispatcher.DispatchHandler {
         path: this.exchange.upstreamPath,
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
         headers: upstreamHeaders(req),
-        body: withBody ? req : null,
+        body: counted ? this.limited(req) : withBody ? req : null,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       },
@@ -157,15 +156,16 @@ class ProxyCall implements Dispatcher.DispatchHandler {
     sendError(res, new GatewayError('upstream_error', `function "${name}" failed while answering: ${error.message}${code ? ` (${code})` : ''}`, name));
   }
 
-  private readonly countChunk = (chunk: Buffer): void => {
-    this.received += chunk.length;
-    if (this.received > this.maxBodyBytes && this.failure === undefined) {
-      this.failure = tooLarge(this.exchange.name, this.maxBodyBytes);
-      this.exchange.req.off('data', this.countChunk);
-      if (this.abortUpstream) this.abortUpstream(this.failure);
-      else sendError(this.exchange.res, this.failure, true);
+  private async *limited(body: IncomingMessage): AsyncGenerator<Buffer> {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      this.received += chunk.length;
+      if (this.received > this.maxBodyBytes) {
+        this.failure = tooLarge(this.exchange.name, this.maxBodyBytes);
+        throw this.failure;
+      }
+      yield chunk;
     }
-  };
+  }
 
   private readonly clientClosed = (): void => {
     if (!this.finished) this.abortUpstream?.(CLIENT_GONE);
