@@ -6,6 +6,7 @@
  * leaves aborts the upstream call.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { tooLarge } from './body-limit.js';
 import { GatewayError, sendError } from './errors.js';
@@ -107,7 +108,8 @@ class ProxyCall implements Dispatcher.DispatchHandler {
         path: this.exchange.upstreamPath,
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
         headers: upstreamHeaders(req),
-        body: counted ? this.limited(req) : withBody ? req : null,
+        // undici streams async iterables; its typings list only Readable.
+        body: counted ? (this.limited(req) as unknown as Readable) : withBody ? req : null,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       },
