@@ -9,9 +9,11 @@ import type { FunctionDefinition, ScriptError } from '../../constructs/spec/func
 import { formatError } from '../../constructs/spec/format-error.js';
 import { functionNameProblem } from '../../constructs/spec/function-name.js';
 import { loadFunction } from '../../constructs/spec/load-function.js';
+import { kebabCase } from '../../constructs/spec/setting-keys.js';
 import { definitionFromSpec, specFromDefinition } from '../../constructs/spec/spec-conversion.js';
 import type { FunctionSpec } from '../../constructs/spec/schema.js';
 import { AdminError } from './admin-error.js';
+import { withFaasSettings } from './script-settings.js';
 
 export type SpecOverrides = Partial<Pick<FunctionSpec, 'env' | 'memory' | 'cpu' | 'secrets' | 'minReplicas' | 'maxReplicas' | 'idleTimeout'>>;
 
@@ -42,15 +44,27 @@ export function scriptDefinition(name: string, source: string, overridesOf: Over
     env: { ...base.env, ...overrides.env },
     secrets: [...new Set([...base.secrets, ...(overrides.secrets ?? [])])],
   };
-  const resolved = definitionFromSpec(name, spec, file);
-  if (!resolved.ok) {
-    const located = resolved.errors.map((error) => {
+  const checked = definitionFromSpec(name, spec, file);
+  if (!checked.ok) {
+    const located = checked.errors.map((error) => {
       const field = error.key === undefined ? undefined : fields[camelCase(error.key.split('.')[0]!) as keyof SpecOverrides];
       return field === undefined ? error : { ...error, file: `field '${field}'`, line: 0 };
     });
     throw invalidScript(name, located, 'the settings this request gives it');
   }
-  return resolved.function;
+  // The overrides are written into the script, so the script alone still says everything.
+  const settings = Object.fromEntries(Object.keys(overrides).map((property) => [kebabCase(property), spec[property as keyof SpecOverrides]]));
+  let rewritten: string;
+  try {
+    rewritten = withFaasSettings(source, settings);
+  } catch (error) {
+    throw new AdminError('bad_request', `function "${name}": ${(error as Error).message}`, { function: name });
+  }
+  const reloaded = loadFunction(file, rewritten);
+  if (!reloaded.ok) {
+    throw new AdminError('internal', `function "${name}": writing the settings into the script broke it: ${reloaded.errors.map(formatError).join('; ')}`, { function: name });
+  }
+  return reloaded.function;
 }
 
 /** Spec errors may name a key as the script writes it (`min-replicas`) or as the spec does. */

@@ -186,6 +186,9 @@ describe('deploy', () => {
     });
     expect((await call('POST', '/system/functions', body)).status).toBe(202);
     const tuned = backend.functions().get('tuned')!;
+    // Written into the script, so a backend that keeps only scripts (dev's functions/) keeps them too.
+    expect(loadFunction('tuned.py', tuned.source)).toEqual({ ok: true, function: tuned });
+    expect(tuned.source).toContain('# memory = "256Mi"');
     expect(tuned).toMatchObject({ env: { GREETING: 'hey', EXTRA: '1' }, memory: '256Mi', cpu: '250m', minReplicas: 1, maxReplicas: 3, idleTimeout: '10m', idleTimeoutSeconds: 600, secrets: ['db-password'] });
   });
 
