@@ -1,0 +1,59 @@
+/**
+ * Bundles the gateway (and the function controller, which runs from the same image) into
+ * single ESM files that start with plain `node` and no node_modules:
+ *
+ *   dist/gateway/gateway.mjs                      gateway process (the image's default command)
+ *   dist/gateway/controller.mjs                   function controller process
+ *   dist/gateway/package.json                     name and version, read by /system/info
+ *   dist/gateway/gateway/bootstrap/bootstrap.py   the Python bootstrap, where the code looks for it
+ */
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
+import { shipAsset, urlAssets } from './url-assets.js';
+
+/** Entry module → bundle file name. */
+export const GATEWAY_ENTRIES: Readonly<Record<string, string>> = {
+  gateway: 'gateway/main.ts',
+  controller: 'gateway/controller/main.ts',
+};
+
+/** The bootstrap is read by a path walk, not a `new URL`, so it is always shipped. */
+const ALWAYS_SHIPPED = ['gateway/bootstrap/bootstrap.py'];
+
+/**
+ * Some dependencies are CommonJS and call `require` for Node built-ins; an ESM bundle has no
+ * `require` of its own, so it gets one bound to the bundle's address.
+ */
+const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export interface BundleResult {
+  readonly outdir: string;
+  readonly files: readonly string[];
+}
+
+export async function bundleGateway(root: string, outdir = join(root, 'dist', 'gateway')): Promise<BundleResult> {
+  await rm(outdir, { recursive: true, force: true });
+  const assets = new Set<string>(ALWAYS_SHIPPED);
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: Object.entries(GATEWAY_ENTRIES).map(([out, input]) => ({ in: input, out })),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    // The package supports Node 20; the image runs the current LTS.
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    // Class and function names stay readable in logs and stack traces.
+    keepNames: true,
+    banner: { js: REQUIRE_SHIM },
+    // No `process.env.NODE_ENV` define: settings are read at run time, like the sources do.
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [urlAssets(root, assets)],
+  });
+  for (const asset of assets) await shipAsset(root, outdir, asset);
+  return { outdir, files: [...Object.keys(result.metafile.outputs), ...assets] };
+}
