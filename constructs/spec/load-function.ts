@@ -46,9 +46,12 @@ export function loadFunction(file: string, text: string): LoadResult {
         return { ok: false, errors };
       }
       const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-      // smol-toml reports an unterminated value one line past the end; that is the closing tag.
-      const line = Math.min(offset + error.line, block.endLine);
-      fail(line, `invalid TOML in the \`# /// script\` block (column ${error.column + 2}): ${reason}`);
+      const unclosed = unclosedValue(block.content, error.line);
+      if (unclosed !== undefined) {
+        fail(offset + unclosed.line, `invalid TOML in the \`# /// script\` block: the value of '${unclosed.key}' is not closed (${reason}); close it before the \`# ///\` on line ${block.endLine}`, unclosed.key);
+      } else {
+        fail(offset + error.line, `invalid TOML in the \`# /// script\` block (column ${error.column + 2}): ${reason}`);
+      }
       return { ok: false, errors };
     }
   }
@@ -75,6 +78,21 @@ export function loadFunction(file: string, text: string): LoadResult {
     sourceHash: createHash('sha256').update(text).digest('hex'),
   };
   return { ok: true, function: definition };
+}
+
+/**
+ * smol-toml reports a value left open (`dependencies = ["a"`) past the block's end; the
+ * line to fix is where that value starts, the last assignment before the end.
+ */
+function unclosedValue(content: string, errorLine: number): { line: number; key: string } | undefined {
+  const lines = content.split('\n');
+  // `content` ends with a newline, so its last element is the empty remainder.
+  if (errorLine < lines.length - 1 || (errorLine === lines.length - 1 && lines[errorLine - 1]!.trim() !== '')) return undefined;
+  for (let index = lines.length - 2; index >= 0; index--) {
+    const assignment = /^\s*([A-Za-z0-9_."'-]+?)\s*=/.exec(lines[index]!);
+    if (assignment) return { line: index + 1, key: assignment[1]!.replace(/["']/g, '') };
+  }
+  return undefined;
 }
 
 /**

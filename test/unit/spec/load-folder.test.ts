@@ -1,0 +1,63 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatError } from '../../../constructs/spec/format-error.js';
+import { loadFunctionsFolder } from '../../../constructs/spec/load-folder.js';
+
+const fixtures = 'test/fixtures/spec';
+
+describe('loadFunctionsFolder', () => {
+  let scratch: string | undefined;
+  afterEach(async () => {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    scratch = undefined;
+  });
+
+  it('loads every valid script, sorted by file name', async () => {
+    const { functions, errors } = await loadFunctionsFolder(`${fixtures}/valid`);
+    expect(errors).toEqual([]);
+    expect(functions.map((definition) => [definition.name, definition.file])).toEqual([
+      ['api', `${fixtures}/valid/api.py`],
+      ['crlf-handler', `${fixtures}/valid/crlf_handler.py`],
+      ['empty-block', `${fixtures}/valid/empty-block.py`],
+      ['plain', `${fixtures}/valid/plain.py`],
+    ]);
+    expect(functions[0]).toMatchObject({ minReplicas: 1, maxReplicas: 10, timeoutSeconds: 90, dependencies: ['fastapi>=0.110', 'uvicorn[standard]'] });
+  });
+
+  it('reports all errors of all broken scripts at once and still returns the good one', async () => {
+    const { functions, errors } = await loadFunctionsFolder(`${fixtures}/broken`);
+    expect(functions.map((definition) => definition.name)).toEqual(['ok']);
+    expect(errors.map(formatError).map((line) => line.slice(0, line.indexOf(': ')))).toEqual([
+      `${fixtures}/broken/bad_toml.py:2`,
+      `${fixtures}/broken/minmax.py:5`,
+      `${fixtures}/broken/quantity.py:4`,
+      `${fixtures}/broken/quantity.py:5`,
+      `${fixtures}/broken/unclosed.py:1`,
+    ]);
+  });
+
+  it('rejects two files that map to one name, both of them, and keeps the rest', async () => {
+    const { functions, errors } = await loadFunctionsFolder(`${fixtures}/duplicates`);
+    expect(functions.map((definition) => definition.name)).toEqual(['other']);
+    expect(errors.map(formatError)).toEqual([
+      expect.stringMatching(new RegExp(`^${fixtures}/duplicates/My-Func\\.py:1: the function name 'my-func' is also the name of ${fixtures}/duplicates/my_func\\.py`)),
+      expect.stringMatching(new RegExp(`^${fixtures}/duplicates/my_func\\.py:1: the function name 'my-func' is also the name of ${fixtures}/duplicates/My-Func\\.py`)),
+    ]);
+  });
+
+  it('skips dotfiles, other extensions and sub-folders', async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'faas-folder-'));
+    await writeFile(join(scratch, 'real.py'), 'x = 1\n');
+    await writeFile(join(scratch, '.#real.py'), 'lock file of an editor');
+    await writeFile(join(scratch, 'notes.txt'), 'not a function');
+    const { functions, errors } = await loadFunctionsFolder(scratch);
+    expect(errors).toEqual([]);
+    expect(functions.map((definition) => definition.name)).toEqual(['real']);
+  });
+
+  it('fails with the folder name when the folder does not exist', async () => {
+    await expect(loadFunctionsFolder(`${fixtures}/missing`)).rejects.toThrow(/missing/);
+  });
+});
