@@ -45,6 +45,17 @@ const DEFAULT_NODE = 'kwok-node-0';
  */
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   const binDir = opts.binDir ?? (await ensureBinaries());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binDir, opts);
+    } catch (error) {
+      // A port found free can be taken by another run before our process binds it.
+      if (attempt === 3 || !/address already in use/i.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(binDir: string, opts: ClusterOptions): Promise<Cluster> {
   reapStaleClusters();
   const workDir = await mkdtemp(join(tmpdir(), WORK_DIR_PREFIX));
   recordOwner(workDir);
