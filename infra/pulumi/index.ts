@@ -1,0 +1,32 @@
+/**
+ * The Pulumi program (`Pulumi.yaml` at the repository root runs it). Stack config, all optional:
+ *
+ *   pulumi config set namespace faas
+ *   pulumi config set gatewayImage ghcr.io/poorman-faas/poorman-faas-gateway:0.1.0
+ *   pulumi config set functionImage ghcr.io/astral-sh/uv:python3.12-bookworm-slim
+ *   pulumi config set functionsDir functions
+ *
+ * The Kubernetes context is the provider's: the current kubeconfig context, or
+ * `pulumi config set kubernetes:context <name>`.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { PoormanFaas, type PoormanFaasArgs } from './poorman-faas.js';
+
+const config = new pulumi.Config();
+const namespace = config.get('namespace');
+const gatewayImage = config.get('gatewayImage');
+const functionImage = config.get('functionImage');
+
+const args: PoormanFaasArgs = {
+  functionsDir: config.get('functionsDir') ?? 'functions',
+  ...(namespace === undefined ? {} : { namespace }),
+  ...(gatewayImage === undefined ? {} : { gateway: { image: gatewayImage } }),
+  ...(functionImage === undefined ? {} : { image: functionImage }),
+};
+
+const faas = new PoormanFaas('faas', args);
+
+export const namespaceName = faas.namespace;
+export const gatewayServiceName = faas.gatewayServiceName;
+export const gatewayUrl = faas.gatewayUrl;
+export const functionNames = faas.functionNames;

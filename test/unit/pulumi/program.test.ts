@@ -1,0 +1,41 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { recordResources, valueOf, type Registered } from './mock-monitor.js';
+
+const fixture = new URL('../../fixtures/deploy-functions', import.meta.url).pathname;
+
+describe('the Pulumi program (infra/pulumi/index.ts) with stack config', () => {
+  let registered: Registered[];
+  let program: typeof import('../../../infra/pulumi/index.js');
+
+  beforeAll(async () => {
+    // given the stack config a user sets with `pulumi config set`
+    registered = await recordResources({ namespace: 'faas-test', functionsDir: fixture, gatewayImage: 'registry.test/gateway:1', functionImage: 'registry.test/uv:1' });
+    // when the program runs
+    program = await import('../../../infra/pulumi/index.js');
+    await valueOf(program.functionNames);
+  });
+
+  it('exports the namespace, the gateway Service and its in-cluster URL', async () => {
+    expect(await valueOf(program.namespaceName)).toBe('faas-test');
+    expect(await valueOf(program.gatewayServiceName)).toBe('faas-gateway');
+    expect(await valueOf(program.gatewayUrl)).toBe('http://faas-gateway.faas-test.svc.cluster.local:8080');
+  });
+
+  it('exports every function of the configured folder', async () => {
+    expect(await valueOf(program.functionNames)).toEqual(['alpha', 'beta']);
+  });
+
+  it('registers one PoormanFaas component', () => {
+    expect(registered.filter((r) => r.type === 'poorman-faas:index:PoormanFaas').map((r) => r.name)).toEqual(['faas']);
+  });
+
+  it('puts the configured images on the gateway and the function pods', () => {
+    const image = (name: string) => {
+      const deployment = registered.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.name === `faas:faas-test/${name}`);
+      const spec = deployment?.inputs.spec as { template: { spec: { containers: { image: string }[] } } };
+      return spec.template.spec.containers[0]!.image;
+    };
+    expect(image('faas-gateway')).toBe('registry.test/gateway:1');
+    expect(image('alpha')).toBe('registry.test/uv:1');
+  });
+});
