@@ -17,7 +17,7 @@ export function recordProcessGroup(workDir: string, pid: number): void {
   appendFileSync(join(workDir, 'pids'), `${pid}\n`);
 }
 
-function alive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -49,7 +49,7 @@ export function reapStaleClusters(): void {
     if (!entry.startsWith(WORK_DIR_PREFIX)) continue;
     const dir = join(root, entry);
     const [owner] = readPids(join(dir, 'owner'));
-    if (owner === undefined || alive(owner)) continue;
+    if (owner === undefined || isAlive(owner)) continue;
     for (const pid of readPids(join(dir, 'pids'))) {
       if (!runsClusterBinary(pid)) continue;
       try {

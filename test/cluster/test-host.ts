@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { onExit } from './exit-cleanup.js';
+import { isAlive } from './stale-clusters.js';
 
 const run = promisify(execFile);
 
@@ -41,15 +42,6 @@ function slotNames(slot: number) {
     ip: `${prefix}${(base & 255) + 2}`,
     owner: join(claims, `${slot}.owner`),
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function quietSync(args: string[]): string {
@@ -102,7 +94,7 @@ function claimSlot(): number {
     } catch {
       // A run that died without cleaning up leaves its slot behind.
       const pid = ownerOf(owner);
-      if (pid !== undefined && !alive(pid)) {
+      if (pid !== undefined && !isAlive(pid)) {
         teardownSync(slot);
         slot--;
       }
