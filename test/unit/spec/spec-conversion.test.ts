@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { formatError } from '../../../constructs/spec/format-error.js';
+import { loadFunction } from '../../../constructs/spec/load-function.js';
+import { definitionFromSpec, specFromDefinition } from '../../../constructs/spec/spec-conversion.js';
+import { SpecError } from '../../../constructs/spec/spec-error.js';
+
+const source = [
+  '# /// script',
+  '# requires-python = ">=3.11"',
+  '# dependencies = ["flask"]',
+  '# [tool.faas]',
+  '# max-replicas = 3',
+  '# idle-timeout = "2m"',
+  '# env = { A = "1" }',
+  '# ///',
+  'from flask import Flask',
+  'app = Flask(__name__)',
+  '',
+].join('\n');
+
+describe('spec conversion', () => {
+  it('round-trips a loaded script through a Function spec to the same definition', () => {
+    const loaded = loadFunction('functions/web.py', source);
+    if (!loaded.ok) throw new Error('fixture must load');
+    const spec = specFromDefinition(loaded.function);
+    expect(spec).toEqual({
+      requiresPython: '>=3.11',
+      dependencies: ['flask'],
+      minReplicas: 0,
+      maxReplicas: 3,
+      idleTimeout: '2m',
+      timeout: '30s',
+      memory: '128Mi',
+      cpu: '100m',
+      env: { A: '1' },
+      secrets: [],
+      source,
+    });
+    const back = definitionFromSpec('web', JSON.parse(JSON.stringify(spec)), 'functions/web.py');
+    expect(back).toEqual({ ok: true, function: loaded.function });
+  });
+
+  it('fills defaults for a spec that only carries the source', () => {
+    const result = definitionFromSpec('tiny', { source: 'def handle(req):\n    return req\n' });
+    expect(result).toMatchObject({ ok: true, function: { name: 'tiny', file: 'Function/tiny', dependencies: [], maxReplicas: 5, idleTimeoutSeconds: 300, timeoutSeconds: 30 } });
+  });
+
+  it('names each bad field, the way the admin API reports it', () => {
+    const result = definitionFromSpec('web', { source: 'x', minReplicas: 4, maxReplicas: 2, memory: 'lots', replicas: 3 });
+    if (result.ok) throw new Error('expected errors');
+    expect(result.errors.map((error) => [error.key, formatError(error)])).toEqual([
+      ['replicas', expect.stringMatching(/^Function\/web: unknown key 'replicas' in the function spec; the keys are 'requiresPython', .*'source'$/)],
+      ['memory', `Function/web: 'memory' is "lots", which is not a Kubernetes quantity; write e.g. "128Mi" or "1Gi"`],
+    ]);
+  });
+
+  it('checks replica bounds across fields once the types are right', () => {
+    const result = definitionFromSpec('web', { source: 'x', minReplicas: 4, maxReplicas: 2 });
+    expect(result).toEqual({ ok: false, errors: [{ file: 'Function/web', line: 0, key: 'minReplicas', message: "'minReplicas' (4) must be <= 'maxReplicas' (2)" }] });
+  });
+
+  it('suggests the schema name for a script-style key', () => {
+    const result = definitionFromSpec('web', { source: 'x', 'idle-timeout': '2m' });
+    expect(result).toMatchObject({ ok: false, errors: [{ key: 'idle-timeout', message: "unknown key 'idle-timeout' in the function spec; did you mean 'idleTimeout'?" }] });
+  });
+
+  it('refuses a missing source, a bad name and a spec that is not an object', () => {
+    expect(definitionFromSpec('web', {})).toMatchObject({ ok: false, errors: [{ key: 'source' }] });
+    expect(definitionFromSpec('Web', { source: 'x' })).toMatchObject({ ok: false, errors: [{ key: 'name' }] });
+    expect(definitionFromSpec('web', 'print(1)')).toMatchObject({ ok: false, errors: [{ message: expect.stringContaining("at least 'source'") }] });
+  });
+
+  it('carries every error in a SpecError for callers that must stop', () => {
+    const result = definitionFromSpec('web', { source: 'x', timeout: 'soon' });
+    if (result.ok) throw new Error('expected errors');
+    const error = new SpecError(result.errors);
+    expect(error.errors).toHaveLength(1);
+    expect(error.message).toMatch(/^Function\/web: 'timeout' is "soon", which is not a duration/);
+  });
+});
