@@ -4,3 +4,4 @@ export * from './admin-error.js';
 export * from './credentials.js';
 export * from './function-status.js';
 export * from './gateway-info.js';
+export * from './admin-mount.js';

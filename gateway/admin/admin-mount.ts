@@ -1,0 +1,23 @@
+/** Plugs the admin API into the gateway server's `admin` option. */
+import type { AdminMountDeps } from '../server.js';
+import { createAdminApi, type AdminApiHandler } from './admin-api.js';
+import type { AdminCredentials } from './credentials.js';
+import type { VersionInfo } from './gateway-info.js';
+
+export interface AdminMountOptions {
+  /** From `resolveAdminCredentials`; undefined makes every admin call a 503 that says how to set one. */
+  readonly credentials: AdminCredentials | undefined;
+  readonly version?: VersionInfo;
+}
+
+export function adminMount(options: AdminMountOptions): (deps: AdminMountDeps) => AdminApiHandler {
+  return (deps) =>
+    createAdminApi({
+      backend: deps.backend,
+      credentials: options.credentials,
+      namespace: deps.config.namespace,
+      invocationCount: deps.invocationCount,
+      logger: deps.logger,
+      ...(options.version !== undefined && { version: options.version }),
+    });
+}
