@@ -1,0 +1,151 @@
+/**
+ * The npm package as a user gets it: `npm pack` of this work tree, installed into a fresh
+ * project of its own, whose cdk8s app uses the constructs and synthesizes.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { packedPackage, REPO_ROOT, type PackedPackage } from '../support/packed-package.js';
+
+const run = promisify(execFile);
+const quiet = { ...process.env, npm_config_loglevel: 'error', npm_config_fund: 'false', npm_config_audit: 'false' };
+
+type Exports = Record<string, string | Record<string, string>>;
+
+let packed: PackedPackage;
+let version: string;
+let exportsMap: Exports;
+
+beforeAll(async () => {
+  packed = await packedPackage();
+  const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; exports: Exports };
+  version = pkg.version;
+  exportsMap = pkg.exports;
+});
+
+describe('npm pack', () => {
+  it('contains every file the exports, the bin and the image need', () => {
+    const targets = Object.values(exportsMap).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
+    for (const target of targets) expect(packed.files, `exports target ${target}`).toContain(target.replace(/^\.\//, ''));
+    for (const file of [
+      'bin/faas.js',
+      'lib/infra/cli/main.js',
+      'lib/gateway/bootstrap/bootstrap.py',
+      'dist/gateway/gateway.mjs',
+      'dist/gateway/controller.mjs',
+      'dist/gateway/gateway/bootstrap/bootstrap.py',
+    ]) {
+      expect(packed.files).toContain(file);
+    }
+  });
+
+  it('leaves out tests, fixtures, benchmarks, sources and other projects', () => {
+    const unwanted = packed.files.filter(
+      (file) =>
+        /(^|\/)(test|tests|fixtures|bench|build|node_modules|__pycache__|\.github)\//.test(file) ||
+        /\.test\.[cm]?[jt]s$/.test(file) ||
+        (/\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file)) ||
+        /\.(pyc|tgz|map)$/.test(file) ||
+        /^(Dockerfile|tsconfig.*\.json|vitest.*|Makefile)$/.test(file),
+    );
+    expect(unwanted).toEqual([]);
+    // Everything is under the three shipped folders, plus the files npm always adds.
+    const stray = packed.files.filter((file) => !/^(lib|dist\/gateway|bin)\//.test(file) && !/^(package\.json|README(\.md)?|LICENSE.*)$/i.test(file));
+    expect(stray).toEqual([]);
+  });
+});
+
+describe('a project of its own that installs the tarball', () => {
+  let project: string;
+
+  beforeAll(async () => {
+    project = await mkdtemp(join(tmpdir(), 'faas-user-app-'));
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'my-functions', private: true, type: 'module' }));
+    // Everything is in npm's cache already (this repository installed the same versions).
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', packed.tarball, 'cdk8s', 'constructs'], {
+      cwd: project,
+      env: quiet,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    await mkdir(join(project, 'functions'));
+    await writeFile(
+      join(project, 'functions', 'hello_world.py'),
+      [
+        '# /// script',
+        '# requires-python = ">=3.11"',
+        '#',
+        '# [tool.faas]',
+        '# max-replicas = 3',
+        '# ///',
+        'def handle(req):',
+        '    return f"hello {req}"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('synthesizes its own cdk8s app with the constructs, run by plain node', async () => {
+    await writeFile(
+      join(project, 'app.mjs'),
+      [
+        "import { App } from 'cdk8s';",
+        "import { FunctionsFolder, PoormanFaasChart } from 'poorman-faas';",
+        "const app = new App({ outdir: 'out' });",
+        "new PoormanFaasChart(app, 'shop', { namespace: 'shop', functions: await FunctionsFolder.load('functions') });",
+        'app.synth();',
+      ].join('\n'),
+    );
+    await run(process.execPath, ['app.mjs'], { cwd: project });
+    const objects = parseAllDocuments(await readFile(join(project, 'out', 'shop.k8s.yaml'), 'utf8')).map(
+      (doc) => doc.toJS() as { kind: string; metadata: { name: string; namespace?: string }; spec?: any; data?: Record<string, string> },
+    );
+    const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Namespace/shop',
+        'CustomResourceDefinition/functions.faas.poorman.dev',
+        'Deployment/faas-gateway',
+        'Service/faas-gateway',
+        'Deployment/hello-world',
+        'Service/hello-world',
+        'Function/hello-world',
+      ]),
+    );
+    const gateway = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'faas-gateway')!;
+    expect(gateway.spec.template.spec.containers[0].image).toBe(`ghcr.io/poorman-faas/poorman-faas-gateway:${version}`);
+    // The bootstrap comes from the installed package and rides along in the function's ConfigMap.
+    const bootstrap = await readFile(join(project, 'node_modules/poorman-faas/lib/gateway/bootstrap/bootstrap.py'), 'utf8');
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === 'shop' && o.data !== undefined)!;
+    expect(Object.values(configMap.data!)).toContain(bootstrap);
+  });
+
+  it('type-checks a TypeScript app against the shipped declarations', async () => {
+    await writeFile(
+      join(project, 'app.ts'),
+      [
+        "import { App, Chart } from 'cdk8s';",
+        "import { Platform, type PlatformProps } from 'poorman-faas';",
+        "const props: PlatformProps = { namespace: 'team-a', gateway: { replicas: 2 } };",
+        "const chart = new Chart(new App(), 'platform');",
+        "const platform: Platform = new Platform(chart, 'faas', props);",
+        'const ns: string = platform.namespace;',
+        'export { ns };',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['app.ts'] }),
+    );
+    const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    await expect(run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project })).resolves.toBeDefined();
+  });
+
+  it('gets the faas command, which runs from the compiled package', async () => {
+    const { stdout } = await run(join(project, 'node_modules', '.bin', 'faas'), ['--version'], { cwd: project });
+    expect(stdout.trim()).toBe(version);
+  });
+});
