@@ -1,3 +1,4 @@
+export * from './bootstrap-config-map.js';
 export * from './bootstrap-source.js';
 export * from './cluster-scoped.js';
 export * from './function-api.js';

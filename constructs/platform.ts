@@ -7,6 +7,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { FunctionCrd } from './function-crd.js';
 import { FunctionNetworkPolicy } from './function-network-policy.js';
 import { Gateway, type GatewayProps } from './gateway.js';
+import { BootstrapConfigMap } from './bootstrap-config-map.js';
 import { clusterScoped } from './cluster-scoped.js';
 import { platformLabels } from './labels.js';
 import { checkDnsLabel } from './prop-checks.js';
@@ -30,13 +31,18 @@ export interface PlatformProps {
    */
   readonly createCrd?: boolean;
   /**
+   * The bootstrap's Python source, shared by every function pod.
+   * @default - the package's gateway/bootstrap/bootstrap.py
+   */
+  readonly bootstrapSource?: string;
+  /**
    * Gateway settings: image, replicas, admin Secret name, resources.
    * @default {}
    */
   readonly gateway?: Omit<GatewayProps, 'namespace'>;
 }
 
-/** Namespace, Function CRD, gateway and NetworkPolicy. */
+/** Namespace, Function CRD, gateway, the shared bootstrap and the NetworkPolicy. */
 export class Platform extends Construct {
   public readonly namespace: string;
   public readonly createNamespace: boolean;
@@ -51,6 +57,7 @@ export class Platform extends Construct {
   public readonly namespaceObject?: k8s.KubeNamespace;
   public readonly crd?: FunctionCrd;
   public readonly gateway: Gateway;
+  public readonly bootstrap: BootstrapConfigMap;
   public readonly networkPolicy: FunctionNetworkPolicy;
 
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
@@ -77,6 +84,7 @@ export class Platform extends Construct {
     if (this.createCrd) this.crd = new FunctionCrd(this, 'FunctionCrd');
     this.gateway = new Gateway(this, 'Gateway', { ...props.gateway, namespace: this.namespace });
     this.adminSecretName = this.gateway.adminSecretName;
+    this.bootstrap = new BootstrapConfigMap(this, 'Bootstrap', { namespace: this.namespace, bootstrapSource: props.bootstrapSource });
     this.networkPolicy = new FunctionNetworkPolicy(this, 'NetworkPolicy', { namespace: this.namespace });
   }
 }

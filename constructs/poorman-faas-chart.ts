@@ -22,7 +22,8 @@ export class PoormanFaasChart extends Chart {
   public constructor(scope: Construct, id: string, props: PoormanFaasChartProps = {}) {
     const { namespace, createNamespace, createCrd, gateway, labels, disableResourceNameHashes, ...folder } = props;
     super(scope, id, { labels, disableResourceNameHashes: disableResourceNameHashes ?? true });
-    this.platform = new Platform(this, 'Platform', { namespace, createNamespace, createCrd, gateway });
+    const { bootstrapSource } = folder;
+    this.platform = new Platform(this, 'Platform', { namespace, createNamespace, createCrd, gateway, bootstrapSource });
     this.functions = new FunctionsFolder(this, 'Functions', { ...folder, namespace: this.platform.namespace });
   }
 }

@@ -1,7 +1,8 @@
 /**
- * One Python function: its script and the bootstrap in a ConfigMap, a Deployment running the
- * stock uv image with that code mounted read-only, a Service, a CPU autoscaler, and the
- * `Function` object. No image is built: uv installs the PEP 723 dependencies at start.
+ * One Python function: its script in a ConfigMap, a Deployment running the stock uv image with
+ * the script and the platform's bootstrap projected read-only into one folder, a Service, a CPU
+ * autoscaler, and the `Function` object. No image is built: uv installs the PEP 723
+ * dependencies at start.
  */
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
@@ -12,6 +13,7 @@ import { derivedNames, functionNameProblem } from './spec/function-name.js';
 import { ANNOTATION_SOURCE_HASH, functionLabels, functionSelector } from './labels.js';
 import { containerSecurityContext, podSecurityContext } from './pod-security.js';
 import { bootstrapFromText, bootstrapSource, type BootstrapSource } from './bootstrap-source.js';
+import { BOOTSTRAP_CONFIG_MAP_NAME, BOOTSTRAP_KEY } from './bootstrap-config-map.js';
 import { runtimeCommand } from './runtime-command.js';
 import { FunctionObject } from './function-object.js';
 import { checkDnsLabel, checkQuantity, checkWholeNumber } from './prop-checks.js';
@@ -20,14 +22,12 @@ import { checkDnsLabel, checkQuantity, checkWholeNumber } from './prop-checks.js
 export const DEFAULT_FUNCTION_IMAGE = 'ghcr.io/astral-sh/uv:python3.12-bookworm-slim';
 /** The port every function listens on (`$PORT`) and its Service exposes. */
 export const FUNCTION_PORT = 8080;
-/** Where the ConfigMap (script + bootstrap) is mounted, read-only. */
+/** Where the script and the bootstrap are projected, read-only. */
 export const CODE_DIR = '/var/faas/code';
 /** Where each Secret named in `secrets` is mounted: `<dir>/<secret>`. */
 export const SECRETS_DIR = '/var/faas/secrets';
 /** The writable emptyDir for uv's cache, script environments, Python installs; also HOME and the working directory. */
 export const RUNTIME_DIR = '/var/faas/runtime';
-/** ConfigMap key of the bootstrap. */
-export const BOOTSTRAP_KEY = 'bootstrap.py';
 
 /** Properties of {@link PythonFunction}. */
 export interface PythonFunctionProps {
@@ -56,7 +56,8 @@ export interface PythonFunctionProps {
    */
   readonly runtimeVolumeSize?: string;
   /**
-   * The bootstrap's Python source.
+   * The bootstrap's Python source, as the `faas-bootstrap` ConfigMap holds it; only its hash is
+   * used here, so that a new bootstrap rolls the pods.
    * @default - the package's gateway/bootstrap/bootstrap.py
    */
   readonly bootstrapSource?: string;
@@ -71,7 +72,7 @@ export class PythonFunction extends Construct {
   public readonly runtimeVolumeSize: string;
   /** ConfigMap key of the script (its own file name, so it imports under the same module name as in `faas dev`). */
   public readonly scriptKey: string;
-  /** sha256 of the ConfigMap's content; on the pod template so any change rolls the pods. */
+  /** sha256 of the script, its key and the bootstrap; on the pod template so any change rolls the pods. */
   public readonly contentHash: string;
 
   public readonly configMap: k8s.KubeConfigMap;
@@ -102,7 +103,7 @@ export class PythonFunction extends Construct {
 
     this.configMap = new k8s.KubeConfigMap(this, 'Code', {
       metadata: metadata(names.configMap),
-      data: { [this.scriptKey]: definition.source, [BOOTSTRAP_KEY]: bootstrap.text },
+      data: { [this.scriptKey]: definition.source },
     });
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: metadata(names.deployment),
@@ -199,7 +200,13 @@ export class PythonFunction extends Construct {
         },
       ],
       volumes: [
-        { name: 'code', configMap: { name: configMapName, defaultMode: 0o444 } },
+        {
+          name: 'code',
+          projected: {
+            defaultMode: 0o444,
+            sources: [{ configMap: { name: configMapName } }, { configMap: { name: BOOTSTRAP_CONFIG_MAP_NAME } }],
+          },
+        },
         { name: 'runtime', emptyDir: { sizeLimit: k8s.Quantity.fromString(this.runtimeVolumeSize) } },
         { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
         ...secretVolumes.map(({ name, secret }) => ({ name, secret: { secretName: secret, defaultMode: 0o440 } })),

@@ -2,8 +2,9 @@
  * Synth as a function: read the functions folder, build the chart, write one YAML file. Shared by
  * the cdk8s app (infra/main.ts) and `faas synth`, so both write the same bytes.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
 import { FunctionsFolder } from '../constructs/functions-folder.js';
 import { PoormanFaasChart } from '../constructs/poorman-faas-chart.js';
 import type { SynthSettings } from './synth-settings.js';
@@ -20,12 +21,13 @@ export interface SynthResult {
 
 export async function synthApp(settings: SynthSettings): Promise<SynthResult> {
   const functions = await FunctionsFolder.load(settings.functionsDir);
-  const app = new App({ outdir: settings.outDir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new App({ outdir: settings.outDir });
   const chart = new PoormanFaasChart(app, CHART_NAME, { ...settings.props, functions });
-  app.synth();
-  return {
-    file: join(settings.outDir, `${CHART_NAME}.k8s.yaml`),
-    functions: functions.length,
-    objects: chart.node.findAll().filter((construct) => 'apiVersion' in construct && 'kind' in construct).length,
-  };
+  // chart.toJson() validates and orders like app.synth(), and hands back the objects to count.
+  const manifests = chart.toJson();
+  const file = join(settings.outDir, `${CHART_NAME}.k8s.yaml`);
+  mkdirSync(settings.outDir, { recursive: true });
+  // One file, in apply order (namespace and CRD first): what `kubectl apply -f dist/` wants.
+  writeFileSync(file, Yaml.stringify(...manifests));
+  return { file, functions: functions.length, objects: manifests.length };
 }

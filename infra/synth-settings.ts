@@ -41,8 +41,8 @@ export function synthSettings(flags: SynthFlags = {}, env: NodeJS.ProcessEnv = p
   const config = readConfig(resolve(cwd, CONFIG_FILE));
   return {
     functionsDir: flags.functions ?? nonEmpty(env.FAAS_FUNCTIONS_DIR) ?? config.functionsDir ?? 'functions',
-    // cdk8s synth passes its --output folder as CDK8S_OUTDIR.
-    outDir: flags.out ?? nonEmpty(env.FAAS_OUT_DIR) ?? nonEmpty(env.CDK8S_OUTDIR) ?? config.outDir ?? 'dist',
+    // `cdk8s synth` passes its output folder as CDK8S_OUTDIR and expects the files there.
+    outDir: flags.out ?? nonEmpty(env.CDK8S_OUTDIR) ?? nonEmpty(env.FAAS_OUT_DIR) ?? config.outDir ?? 'dist',
     props: {
       ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
       ...(config.gatewayImage === undefined ? {} : { gateway: { image: config.gatewayImage } }),
