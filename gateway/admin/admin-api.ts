@@ -17,6 +17,8 @@ export function createAdminApi(deps: AdminApiDeps): AdminApiHandler {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const method = req.method ?? 'GET';
+    const prefix = deps.pathPrefix ?? '';
+    if (prefix !== '' && url.pathname.startsWith(`${prefix}/`)) url.pathname = url.pathname.slice(prefix.length);
     const match = matchRoute(ADMIN_ROUTES, method, url.pathname);
     let fn = match.kind === 'none' ? undefined : match.name;
     try {

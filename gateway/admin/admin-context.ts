@@ -21,6 +21,8 @@ export interface AdminApiDeps {
   invocationCount(name: string): number;
   readonly logger: AdminLogger;
   readonly version?: VersionInfo;
+  /** GATEWAY_PATH_PREFIX (`/faas`): stripped before routing, kept in the URLs the API hands out. @default none */
+  readonly pathPrefix?: string;
   /** Largest accepted request body, bytes. @default 1 MiB */
   readonly bodyLimit?: number;
 }

@@ -18,6 +18,7 @@ export function adminMount(options: AdminMountOptions): (deps: AdminMountDeps) =
       namespace: deps.config.namespace,
       invocationCount: deps.invocationCount,
       logger: deps.logger,
+      pathPrefix: deps.config.pathPrefix,
       ...(options.version !== undefined && { version: options.version }),
     });
 }

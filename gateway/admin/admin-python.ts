@@ -74,7 +74,7 @@ export const adminPython: AdminHandler = async ({ req, res, deps }) => {
     throw error;
   }
   deps.logger.info({ function: name, user: body.option?.user, sourceHash: definition.sourceHash }, 'script uploaded through /admin/python');
-  sendJson(res, 200, { url: functionUrl(req, name), code: 200, message: 'success', function: name });
+  sendJson(res, 200, { url: functionUrl(req, deps.pathPrefix ?? '', name), code: 200, message: 'success', function: name });
 };
 
 /** Strict base64: Buffer.from silently skips bad characters, which would deploy garbage. */
@@ -101,12 +101,12 @@ function generatedName(user: string | undefined, source: string): string {
   return `${owner === '' || !/^[a-z]/.test(owner) ? 'fn' : owner}-${hash}`;
 }
 
-function functionUrl(req: IncomingMessage, name: string): string {
+function functionUrl(req: IncomingMessage, prefix: string, name: string): string {
   const header = (key: string) => {
     const value = req.headers[key];
     return (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
   };
   const host = header('x-forwarded-host') ?? header('host') ?? 'localhost';
   const proto = header('x-forwarded-proto') ?? 'http';
-  return `${proto}://${host}/function/${name}`;
+  return `${proto}://${host}${prefix}/function/${name}`;
 }

@@ -319,6 +319,22 @@ describe('POST /admin/python (the seed\'s upload form)', () => {
 });
 
 describe('routing', () => {
+  it('serves under GATEWAY_PATH_PREFIX and hands out URLs that include it', async () => {
+    const prefixed = await startAdminServer(backend, { pathPrefix: '/faas' });
+    try {
+      const listed = await fetch(`${prefixed.url}/faas/system/functions`, { headers: { authorization: prefixed.auth } });
+      expect(listed.status).toBe(200);
+      const uploaded = await fetch(`${prefixed.url}/faas/admin/python`, {
+        method: 'POST',
+        headers: { authorization: prefixed.auth },
+        body: JSON.stringify({ script: Buffer.from(HELLO).toString('base64'), option: { name: 'prefixed' } }),
+      });
+      expect(((await uploaded.json()) as { url: string }).url).toBe(`${prefixed.url}/faas/function/prefixed`);
+    } finally {
+      await prefixed.close();
+    }
+  });
+
   it('answers 405 with Allow for a known path and 404 for an unknown one', async () => {
     const wrong = await call('PATCH', '/system/functions');
     expect(wrong.status).toBe(405);
