@@ -10,6 +10,7 @@ import { Agent } from 'undici';
 import type { Backend } from './backends/backend.js';
 import type { GatewayConfig } from './config.js';
 import { Activity } from './core/activity.js';
+import { CatalogSnapshot } from './core/catalog-snapshot.js';
 import { Reaper, type ReapPermit } from './core/reaper.js';
 import { Waker } from './core/wake.js';
 import { GatewayError, sendError } from './http/errors.js';
@@ -53,9 +54,10 @@ const notImplementedAdmin: AdminHandler = async (_req, res) =>
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, backend, logger } = options;
   const activity = new Activity();
+  const catalog = new CatalogSnapshot(backend);
   const metrics = new GatewayMetrics({
     *serviceCounts() {
-      for (const name of backend.functions().keys()) yield [name, backend.replicas(name).ready] as const;
+      for (const name of catalog.functions().keys()) yield [name, backend.replicas(name).ready] as const;
     },
   });
   const waker = new Waker({
@@ -74,7 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     onStartFailed: (failure) => logger.warn({ function: failure.function, reason: failure.reason, logTail: failure.logTail }, 'function failed to start'),
   });
   const reaper = new Reaper({
-    catalog: backend,
+    catalog,
     scaler: backend,
     activity,
     waker,
@@ -85,7 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const dispatcher = new Agent({ pipelining: 1, connections: null });
   const callFunction = buildRequestPath({
-    catalog: backend,
+    catalog,
     dispatcher,
     waker,
     activity,
@@ -142,6 +144,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await dispatcher.close();
     throw error;
   }
+  catalog.refresh();
   ready = true;
   reaper.start();
 
@@ -155,6 +158,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const drained = await Promise.race([activity.idle().then(() => true), delay(config.shutdownGraceMs).then(() => false)]);
       if (!drained) logger.warn({ inFlight: activity.inFlight }, 'shutdown grace period over; stopping functions with calls still in flight');
       waker.close();
+      catalog.close();
       await backend.stop();
       server.closeAllConnections();
       await dispatcher.close().catch(() => undefined);

@@ -4,7 +4,10 @@
  */
 import { Command } from 'commander';
 import { packageVersion } from './package-version.js';
+import { register as registerDev } from './commands/dev.js';
 import { register as registerDocs } from './commands/docs.js';
+import { register as registerInvoke } from './commands/invoke.js';
+import { register as registerList } from './commands/list.js';
 import { register as registerNew } from './commands/new.js';
 import { register as registerValidate } from './commands/validate.js';
 
@@ -16,6 +19,9 @@ const program = new Command('faas')
 registerNew(program);
 registerValidate(program);
 registerDocs(program);
+registerDev(program);
+registerList(program);
+registerInvoke(program);
 
 try {
   await program.parseAsync();

@@ -1,0 +1,40 @@
+/**
+ * Builds the backend GATEWAY_BACKEND names, with the reap permit that goes with it: a local gateway
+ * is alone and always reaps; Kubernetes replicas reap only while holding the reaper Lease.
+ */
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Backend } from './backends/backend.js';
+import { loadKubeConfig } from './backends/kubernetes/kube-config.js';
+import { KubernetesBackend } from './backends/kubernetes/kubernetes-backend.js';
+import { LocalBackend } from './backends/local/local-backend.js';
+import type { GatewayConfig } from './config.js';
+import type { ReapPermit } from './core/reaper.js';
+
+export interface BackendChoice {
+  readonly backend: Backend;
+  readonly reapPermit: ReapPermit;
+}
+
+export interface BackendOptions {
+  /** Folder of scripts for the local backend. */
+  readonly functionsDir: string;
+  /** Kubernetes: kubeconfig file and context; unset: in-cluster, else the default kubeconfig. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** Kubernetes: this replica's name in the reaper Lease. @default $POD_NAME, else the host name */
+  readonly identity?: string;
+}
+
+export function createBackend(config: GatewayConfig, options: BackendOptions, logger: Logger): BackendChoice {
+  if (config.backend === 'kubernetes') {
+    const backend = new KubernetesBackend({
+      kubeConfig: loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context }),
+      namespace: config.namespace,
+      identity: options.identity ?? process.env.POD_NAME ?? hostname(),
+      logger,
+    });
+    return { backend, reapPermit: () => backend.canReap() };
+  }
+  return { backend: new LocalBackend({ functionsDir: options.functionsDir, logger }), reapPermit: () => true };
+}
