@@ -1,3 +1,13 @@
+/**
+ * The cluster tier's entry point. The global setup calls startCluster(); test
+ * files reach that cluster with `new ClusterClient(inject('cluster'))`:
+ *
+ *   await cluster.kubectl(['apply', '-f', '-'], { input: manifestJson });
+ *   const host = await cluster.createTestHost('echo');
+ *   // give the pod spec host.placement: its pod IP becomes host.ip
+ *   host.exec('python3', ['-m', 'http.server', '8080', '--bind', host.ip]);
+ *   await host.destroy();
+ */
 import { rmSync } from 'node:fs';
 import { readFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
