@@ -346,7 +346,8 @@ def serve_threaded(responder, host, port, ready):
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
     ready.send(server.server_address[1])
-    server.serve_forever(poll_interval=0.2)
+    # The poll interval bounds how long SIGTERM waits for the accept loop to notice.
+    server.serve_forever(poll_interval=0.1)
     server.server_close()
 
 

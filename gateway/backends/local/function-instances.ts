@@ -41,6 +41,7 @@ const STABLE_AFTER_MS = 60_000;
 export class FunctionInstances {
   private desired = 0;
   private readonly instances = new Set<Instance>();
+  private readonly stops = new Set<Promise<void>>();
   private crashes = 0;
   private restartTimer: NodeJS.Timeout | undefined;
 
@@ -66,9 +67,10 @@ export class FunctionInstances {
     return [...this.instances].flatMap((i) => (i.process?.running ? [i.process.pid] : []));
   }
 
-  scale(replicas: number): void {
+  /** Resolves once surplus instances have stopped; starts are reported by events, not awaited. */
+  scale(replicas: number): Promise<void> {
     this.desired = replicas;
-    this.reconcile();
+    return this.reconcile();
   }
 
   /** Takes a new definition; instances of another source are replaced. */
@@ -79,7 +81,12 @@ export class FunctionInstances {
       if (instance.endpoint) instance.retiring = true;
       else void this.stopInstance(instance);
     }
-    this.reconcile();
+    void this.reconcile();
+  }
+
+  /** Resolves when every stop begun so far (scale-down, replacement, removal) has finished. */
+  async settled(): Promise<void> {
+    while (this.stops.size > 0) await Promise.all(this.stops);
   }
 
   /** Stops every instance and forgets the desired count. */
@@ -89,13 +96,15 @@ export class FunctionInstances {
     await Promise.all([...this.instances].map((i) => this.stopInstance(i)));
   }
 
-  private reconcile(): void {
+  /** Starts what is missing and stops what is too much; resolves when those stops are done. */
+  private reconcile(): Promise<void> {
     const counted = [...this.instances].filter((i) => !i.stopping && !i.retiring);
     for (let n = counted.length; n < this.desired; n++) void this.startInstance();
     // Scale down: instances still starting go first, they serve nobody yet.
-    const surplus = counted.sort((a, b) => Number(Boolean(a.endpoint)) - Number(Boolean(b.endpoint))).slice(0, Math.max(0, counted.length - this.desired));
-    for (const instance of surplus) void this.stopInstance(instance);
-    if (this.desired === 0) for (const instance of this.instances) if (instance.retiring) void this.stopInstance(instance);
+    const byServing = counted.sort((a, b) => Number(Boolean(a.endpoint)) - Number(Boolean(b.endpoint)));
+    const surplus = byServing.slice(0, Math.max(0, counted.length - this.desired));
+    if (this.desired === 0) surplus.push(...[...this.instances].filter((i) => i.retiring && !i.stopping));
+    return Promise.all(surplus.map((instance) => this.stopInstance(instance))).then(() => undefined);
   }
 
   private async startInstance(): Promise<void> {
@@ -139,9 +148,13 @@ export class FunctionInstances {
     }
     instance.stopping = true;
     if (instance.endpoint) this.deps.endpointsChanged();
-    const process = await instance.launched;
-    await process?.stop(this.deps.stopGraceMs(instance.def));
-    this.instances.delete(instance);
+    const stopping = (async () => {
+      const process = await instance.launched;
+      await process?.stop(this.deps.stopGraceMs(instance.def));
+      this.instances.delete(instance);
+    })();
+    this.stops.add(stopping);
+    await stopping.finally(() => this.stops.delete(stopping));
   }
 
   private onExit(instance: Instance, how: string): void {
@@ -155,7 +168,7 @@ export class FunctionInstances {
     const delay = Math.min(CRASH_BACKOFF_CAP_MS, CRASH_BACKOFF_MS * 2 ** (this.crashes - 1));
     this.deps.logger.warn({ pid: instance.process?.pid, restartInMs: delay }, `${how} while serving`);
     clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => this.reconcile(), delay);
+    this.restartTimer = setTimeout(() => void this.reconcile(), delay);
     this.restartTimer.unref();
   }
 }

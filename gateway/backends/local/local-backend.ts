@@ -4,14 +4,14 @@
  * a free port of 127.0.0.1 it picks itself. The folder is the store: deploy writes a
  * script, remove deletes one, and edits made by hand are picked up the same way.
  *
- * Scaling: `scale(name, n)` returns once the change is under way; readiness arrives through
- * `onEndpointsChanged`, a failed start through `onStartFailed`. After a failure nothing is
+ * Scaling: `scale(name, n)` resolves once starts are under way and surplus instances have
+ * stopped (drained); readiness arrives through `onEndpointsChanged`, a failed start through
+ * `onStartFailed`. After a failure nothing is
  * retried here (backoff is the caller's policy); the next `scale(name, n >= 1)` starts a
  * fresh attempt. An instance that dies after it was ready is restarted with a backoff.
  */
 import { existsSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -85,6 +85,8 @@ export class LocalBackend implements Backend {
   private readonly bootstrapPath: string;
   private readonly secretsDir: string;
   private readonly byName = new Map<string, FunctionInstances>();
+  /** Functions removed from the folder whose instances are still draining. */
+  private readonly removed = new Set<FunctionInstances>();
   private readonly functionsListeners = new Set<() => void>();
   private readonly endpointsListeners = new Set<(name: string) => void>();
   private readonly failureListeners = new Set<(failure: StartFailure) => void>();
@@ -123,7 +125,13 @@ export class LocalBackend implements Backend {
     this.watcher?.close();
     this.environments.close();
     await this.loading;
-    await Promise.all([...this.byName.values()].map((instances) => instances.stopAll()));
+    await Promise.all([...this.byName.values(), ...this.removed].map((instances) => instances.stopAll()));
+  }
+
+  /** Resolves when every stop under way has finished: scale-downs, replaced versions, removed functions. */
+  async settled(): Promise<void> {
+    await this.loading;
+    await Promise.all([...this.byName.values(), ...this.removed].map((instances) => instances.settled()));
   }
 
   functions(): ReadonlyMap<string, FunctionDefinition> {
@@ -135,7 +143,7 @@ export class LocalBackend implements Backend {
       throw new RangeError(`replicas for '${name}' must be a whole number >= 0, got ${replicas}`);
     }
     if (this.stopped) throw new Error(`cannot scale '${name}': the local backend is stopping`);
-    this.instancesOf(name).scale(replicas);
+    await this.instancesOf(name).scale(replicas);
   }
 
   replicas(name: string): ReplicaCounts {
@@ -178,6 +186,7 @@ export class LocalBackend implements Backend {
         if (error.code !== 'ENOENT') throw error;
       });
       await this.load();
+      await instances.settled();
       return true;
     });
   }
@@ -234,7 +243,11 @@ export class LocalBackend implements Backend {
       this.logger.info({ function: name }, 'script removed; stopping its instances');
       this.byName.delete(name);
       changed = true;
-      void instances.stopAll().then(() => this.emitEndpoints(name));
+      this.removed.add(instances);
+      void instances.stopAll().then(() => {
+        this.removed.delete(instances);
+        this.emitEndpoints(name);
+      });
     }
     if (changed) this.emit(this.functionsListeners, undefined);
     return errors;
@@ -249,7 +262,7 @@ export class LocalBackend implements Backend {
       startFailed: (failure) => this.emit(this.failureListeners, failure),
       logger,
     });
-    if (def.minReplicas > 0 && !this.stopped) instances.scale(def.minReplicas);
+    if (def.minReplicas > 0 && !this.stopped) void instances.scale(def.minReplicas);
     return instances;
   }
 
@@ -261,7 +274,8 @@ export class LocalBackend implements Backend {
       bootstrapPath: this.bootstrapPath,
       scriptPath: resolve(def.file),
       env: {
-        PYTHONPYCACHEPREFIX: process.env.PYTHONPYCACHEPREFIX ?? join(tmpdir(), 'poorman-faas-pycache'),
+        // uv compiled the packages already; this keeps __pycache__ out of the functions folder.
+        PYTHONDONTWRITEBYTECODE: '1',
         ...def.env,
         ...devSecretsEnv(def, this.secretsDir, logger),
         PORT: '0',

@@ -72,7 +72,8 @@ export class UvEnvironments {
       // No PEP 723 block: uv runs such a script with a plain interpreter, and so do we.
       return (await this.uv(['python', 'find'], def, log)).trim();
     }
-    await this.uv(['sync', '--script', def.file], def, log);
+    // Compiled at install, the packages' bytecode is never compiled on a cold start.
+    await this.uv(['sync', '--compile-bytecode', '--script', def.file], def, log);
     return (await this.uv(['python', 'find', '--script', def.file], def, log)).trim();
   }
 

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextStartFailure, startLocalBackend, type Harness } from '../support/local-backend-harness.js';
+
+// Given scripts that cannot start, each for its own reason (fixtures/functions-broken).
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startLocalBackend('functions-broken');
+});
+afterAll(() => harness?.close());
+
+describe('a start that fails', () => {
+  it('reports a crash at import with the traceback in the log tail', async () => {
+    const failed = nextStartFailure(harness.backend, 'crash-at-import');
+    await harness.backend.scale('crash-at-import', 1);
+    const failure = await failed;
+    expect(failure.reason).toBe('exited with code 1 during start');
+    expect(failure.logTail).toContain('Traceback (most recent call last)');
+    expect(failure.logTail).toContain('ValueError: configuration missing: crash at import');
+    expect(harness.backend.replicas('crash-at-import')).toEqual({ desired: 1, ready: 0 });
+    expect(harness.backend.processGroups('crash-at-import')).toEqual([]);
+  });
+
+  it('starts a fresh attempt on the next scale, and fails it again', async () => {
+    const firstFailure = nextStartFailure(harness.backend, 'crash-at-import');
+    await harness.backend.scale('crash-at-import', 1);
+    const first = await firstFailure;
+    const secondFailure = nextStartFailure(harness.backend, 'crash-at-import');
+    await harness.backend.scale('crash-at-import', 1);
+    const second = await secondFailure;
+    expect(second).not.toBe(first);
+    expect(second.logTail).toContain('crash at import');
+  });
+
+  it('starts one attempt for two scale calls made while it is in flight', async () => {
+    const failures: string[] = [];
+    const off = harness.backend.onStartFailed((failure) => failures.push(failure.function));
+    const failed = nextStartFailure(harness.backend, 'crash-at-import');
+    await Promise.all([harness.backend.scale('crash-at-import', 1), harness.backend.scale('crash-at-import', 1)]);
+    await failed;
+    // A second attempt would have failed too, before or right after the first: wait for one more start to be sure.
+    const probe = nextStartFailure(harness.backend, 'crash-at-import');
+    await harness.backend.scale('crash-at-import', 1);
+    await probe;
+    off();
+    expect(failures).toEqual(['crash-at-import', 'crash-at-import']);
+  });
+
+  it('names a dependency that does not resolve', async () => {
+    const failed = nextStartFailure(harness.backend, 'missing-dependency');
+    await harness.backend.scale('missing-dependency', 1);
+    const failure = await failed;
+    expect(failure.reason).toContain('poorman-faas-no-such-package-x7');
+    expect(failure.reason).toContain('missing_dependency.py');
+    expect(failure.logTail).toContain('poorman-faas-no-such-package-x7');
+  });
+
+  it('tells an ASGI app without uvicorn to add it to its dependencies', async () => {
+    const failed = nextStartFailure(harness.backend, 'asgi-without-uvicorn');
+    await harness.backend.scale('asgi-without-uvicorn', 1);
+    const failure = await failed;
+    expect(failure.reason).toBe('exited with code 2 during start');
+    expect(failure.logTail).toContain('add "uvicorn" to the script\'s dependencies');
+  });
+
+  it('refuses to scale a function that does not exist, naming the folder', async () => {
+    await expect(harness.backend.scale('nope', 1)).rejects.toThrow(/no function named 'nope' in .*functions-broken/);
+  });
+
+  it('refuses a negative replica count', async () => {
+    await expect(harness.backend.scale('crash-at-import', -1)).rejects.toThrow("replicas for 'crash-at-import' must be a whole number >= 0, got -1");
+  });
+});
