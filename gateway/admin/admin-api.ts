@@ -50,7 +50,8 @@ export function createAdminApi(deps: AdminApiDeps): AdminApiHandler {
 
 async function authenticate(req: IncomingMessage, deps: AdminApiDeps, match: RouteMatch): Promise<void> {
   if (!deps.credentials) {
-    throw new AdminError('admin_disabled', `the admin API is disabled because no admin password is configured; ${HOW_TO_SET_CREDENTIALS}, then restart the gateway`);
+    const why = deps.credentialsProblem ?? `no admin password is configured; ${HOW_TO_SET_CREDENTIALS}, then restart the gateway`;
+    throw new AdminError('admin_disabled', `the admin API is disabled: ${why}`);
   }
   if (isAuthorized(req.headers, deps.credentials)) return;
   // The 401 names the function the caller meant, from the path or else from the body it sent.

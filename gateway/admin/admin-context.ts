@@ -15,6 +15,8 @@ export interface AdminApiDeps {
   readonly backend: Backend;
   /** undefined: no password configured; every admin call answers 503 saying how to set one. */
   readonly credentials: AdminCredentials | undefined;
+  /** Why `credentials` is undefined (`resolveAdminCredentials().problem`), for the 503's message. */
+  readonly credentialsProblem?: string;
   /** The one namespace this gateway serves; `openfaas-fn` is accepted as its alias. */
   readonly namespace: string;
   /** Invocations served since the gateway started (the core counts them). */

@@ -7,6 +7,8 @@ import type { VersionInfo } from './gateway-info.js';
 export interface AdminMountOptions {
   /** From `resolveAdminCredentials`; undefined makes every admin call a 503 that says how to set one. */
   readonly credentials: AdminCredentials | undefined;
+  /** Why there are none, from `resolveAdminCredentials`. */
+  readonly credentialsProblem?: string;
   readonly version?: VersionInfo;
 }
 
@@ -19,6 +21,7 @@ export function adminMount(options: AdminMountOptions): (deps: AdminMountDeps) =
       invocationCount: deps.invocationCount,
       logger: deps.logger,
       pathPrefix: deps.config.pathPrefix,
+      ...(options.credentialsProblem !== undefined && { credentialsProblem: options.credentialsProblem }),
       ...(options.version !== undefined && { version: options.version }),
     });
 }

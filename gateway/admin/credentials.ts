@@ -15,6 +15,8 @@ export interface ResolvedAdminCredentials {
   readonly credentials: AdminCredentials | undefined;
   /** The password made up for this run, to print once; only when `generate` was asked. */
   readonly generated?: string;
+  /** Why there are no credentials, when a setting points at a password that is not there. */
+  readonly problem?: string;
 }
 
 export interface ResolveOptions {
@@ -47,22 +49,29 @@ export function resolveAdminCredentials(
     if (inline === '') throw new Error(`FAAS_ADMIN_PASSWORD is set but empty; ${HOW_TO_SET_CREDENTIALS}`);
     return { credentials: { user, password: inline } };
   }
-  if (file !== undefined) return { credentials: { user, password: readPasswordFile(file) } };
-  if (!options.generate) return { credentials: undefined };
+  if (file !== undefined) {
+    // The Kubernetes gateway mounts its Secret as optional: without it, functions are still
+    // served and only the admin API stays off (503), instead of the whole gateway failing.
+    const read = readPasswordFile(file);
+    return 'password' in read ? { credentials: { user, password: read.password } } : { credentials: undefined, problem: read.problem };
+  }
+  if (!options.generate) return { credentials: undefined, problem: `no admin password is configured; ${HOW_TO_SET_CREDENTIALS}` };
   const generated = randomBytes(18).toString('base64url');
   return { credentials: { user, password: generated }, generated };
 }
 
-function readPasswordFile(path: string): string {
+function readPasswordFile(path: string): { password: string } | { problem: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`FAAS_ADMIN_PASSWORD_FILE=${path} cannot be read (${reason}); mount the Secret there or fix the path`);
+    return {
+      problem: `FAAS_ADMIN_PASSWORD_FILE=${path} cannot be read (${reason}); create the admin Secret mounted there, with the password under the key named by the file (e.g. \`kubectl create secret generic faas-admin --from-literal=password=...\`), then restart the gateway`,
+    };
   }
   // `echo pw > file` and `kubectl create secret --from-file` both leave a trailing newline.
   const password = text.replace(/\r?\n$/, '');
-  if (password === '') throw new Error(`FAAS_ADMIN_PASSWORD_FILE=${path} is empty; put the password in it`);
-  return password;
+  if (password === '') return { problem: `FAAS_ADMIN_PASSWORD_FILE=${path} is empty; put the admin password in it, then restart the gateway` };
+  return { password };
 }

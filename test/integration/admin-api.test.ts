@@ -81,6 +81,18 @@ describe('authentication', () => {
       await disabled.close();
     }
   });
+
+  it('answers 503 with the reason when the mounted secret is missing', async () => {
+    const problem = 'FAAS_ADMIN_PASSWORD_FILE=/var/faas/admin/password cannot be read (ENOENT); create the admin Secret';
+    const disabled = await startAdminServer(backend, { credentials: null, credentialsProblem: problem });
+    try {
+      const response = await fetch(`${disabled.url}/system/functions`);
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { message: string }).message).toBe(`the admin API is disabled: ${problem}`);
+    } finally {
+      await disabled.close();
+    }
+  });
 });
 
 describe('list and describe', () => {

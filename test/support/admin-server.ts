@@ -20,6 +20,7 @@ export interface AdminServerOptions {
   readonly invocations?: ReadonlyMap<string, number>;
   readonly bodyLimit?: number;
   readonly pathPrefix?: string;
+  readonly credentialsProblem?: string;
 }
 
 export const TEST_CREDENTIALS: AdminCredentials = { user: 'admin', password: 'correct horse battery staple' };
@@ -40,6 +41,7 @@ export async function startAdminServer(backend: Backend, options: AdminServerOpt
     version: { release: '0.1.0-test', sha: 'abc1234' },
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
     ...(options.pathPrefix !== undefined && { pathPrefix: options.pathPrefix }),
+    ...(options.credentialsProblem !== undefined && { credentialsProblem: options.credentialsProblem }),
   };
   const server = createServer(createAdminApi(deps));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -23,7 +23,7 @@ describe('resolveAdminCredentials', () => {
   });
 
   it('generates a password only when asked, and returns it to print once', () => {
-    expect(resolveAdminCredentials({}, { generate: false })).toEqual({ credentials: undefined });
+    expect(resolveAdminCredentials({}, { generate: false })).toEqual({ credentials: undefined, problem: expect.stringContaining('set FAAS_ADMIN_PASSWORD') });
     const first = resolveAdminCredentials({}, { generate: true });
     const second = resolveAdminCredentials({}, { generate: true });
     expect(first.generated).toMatch(/^[A-Za-z0-9_-]{24}$/);
@@ -31,11 +31,17 @@ describe('resolveAdminCredentials', () => {
     expect(second.generated).not.toBe(first.generated);
   });
 
+  it('leaves the admin API off, saying why, when the mounted secret is missing or empty', () => {
+    expect(resolveAdminCredentials({ FAAS_ADMIN_PASSWORD_FILE: '/nonexistent/pw' }, { generate: true })).toEqual({
+      credentials: undefined,
+      problem: expect.stringMatching(/^FAAS_ADMIN_PASSWORD_FILE=\/nonexistent\/pw cannot be read \(ENOENT\); create the admin Secret/),
+    });
+    expect(resolveAdminCredentials({ FAAS_ADMIN_PASSWORD_FILE: secretFile('\n') }, { generate: false }).problem).toContain('is empty');
+  });
+
   it('refuses settings that could only fail later, saying which variable to fix', () => {
     expect(() => resolveAdminCredentials({ FAAS_ADMIN_PASSWORD: '' }, { generate: true })).toThrowError('FAAS_ADMIN_PASSWORD is set but empty');
     expect(() => resolveAdminCredentials({ FAAS_ADMIN_PASSWORD: 'a', FAAS_ADMIN_PASSWORD_FILE: '/x' }, { generate: false })).toThrowError('unset one of them');
-    expect(() => resolveAdminCredentials({ FAAS_ADMIN_PASSWORD_FILE: '/nonexistent/pw' }, { generate: false })).toThrowError('FAAS_ADMIN_PASSWORD_FILE=/nonexistent/pw cannot be read (ENOENT)');
-    expect(() => resolveAdminCredentials({ FAAS_ADMIN_PASSWORD_FILE: secretFile('\n') }, { generate: false })).toThrowError('is empty');
     expect(() => resolveAdminCredentials({ FAAS_ADMIN_USER: 'a:b', FAAS_ADMIN_PASSWORD: 'x' }, { generate: false })).toThrowError("contain no ':'");
   });
 });
