@@ -20,6 +20,7 @@ export interface ScriptBlock {
 export type BlockErrorKind =
   | 'unclosed-block'
   | 'malformed-opener'
+  | 'ignored-block'
   | 'missing-space'
   | 'closing-tag-trailing-text'
   | 'line-without-hash'
@@ -44,8 +45,7 @@ const ALMOST_OPENER = /^\s*#\s*\/\/\/\s*script\s*$/;
 
 /** Lines without their terminators; `\r\n` and `\n` both end a line, as in uv. */
 export function scriptLines(text: string): string[] {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const lines = body.split(/\r?\n/);
+  const lines = text.split(/\r?\n/);
   // A final newline ends the last line rather than starting an empty one.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines;
@@ -61,26 +61,42 @@ function commentContent(line: string): string | undefined {
   return undefined;
 }
 
+/** 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
 /**
  * Finds the `script` block. No block at all is `{ ok: true, block: undefined }`: a plain
  * script is valid PEP 723. A block that is opened but malformed is an error with the line
- * to fix.
+ * to fix, and so is a block uv would silently skip at run time (its dependencies would
+ * never be installed).
  */
 export function splitScript(text: string): SplitResult {
-  const lines = scriptLines(text);
-  const openerIndex = lines.indexOf(OPENER);
-  if (openerIndex === -1) {
+  // uv looks only at the first occurrence of the opener's text; what it skips, the pod never installs.
+  const first = text.indexOf(OPENER);
+  if (first === -1) {
+    const lines = scriptLines(text);
     const almost = lines.findIndex((line) => ALMOST_OPENER.test(line));
     if (almost === -1) return { ok: true, block: undefined };
-    return {
-      ok: false,
-      error: {
-        kind: 'malformed-opener',
-        line: almost + 1,
-        message: `${JSON.stringify(lines[almost])} looks like a PEP 723 opener but is not exactly \`# /// script\`, so the block would be ignored; write the line as exactly \`# /// script\` at the start of the line`,
-      },
-    };
+    return fail('malformed-opener', almost + 1, `${JSON.stringify(lines[almost])} looks like a PEP 723 opener but is not exactly \`# /// script\`, so the block would be ignored; write the line as exactly \`# /// script\` at the start of the line`);
   }
+  const lines = scriptLines(text);
+  const firstLine = lineAt(text, first);
+  const realOpener = lines.indexOf(OPENER);
+  const atLineStart = first === 0 || text[first - 1] === '\n' || text[first - 1] === '\r';
+
+  if (!atLineStart || lines[firstLine - 1] !== OPENER) {
+    if (first === 1 && text.startsWith('\uFEFF')) {
+      return fail('ignored-block', 1, 'the file starts with a byte order mark (BOM), so uv would not see the `# /// script` block; save the file as UTF-8 without BOM');
+    }
+    if (atLineStart && ALMOST_OPENER.test(lines[firstLine - 1]!)) {
+      return fail('malformed-opener', firstLine, `${JSON.stringify(lines[firstLine - 1])} looks like a PEP 723 opener but is not exactly \`# /// script\`, so uv would ignore the block; remove the trailing text`);
+    }
+    if (realOpener === -1) return { ok: true, block: undefined };
+    return fail('ignored-block', realOpener + 1, `uv reads only the first \`# /// script\` in a file, and that is the text on line ${firstLine} (${JSON.stringify(lines[firstLine - 1]!.trim())}), so it would ignore this block and install nothing; reword that line or move this block above it`);
+  }
+  const openerIndex = firstLine - 1;
 
   // Every comment line after the opener belongs to the block; the first other line ends it.
   const content: string[] = [];
@@ -103,18 +119,39 @@ export function splitScript(text: string): SplitResult {
     endLine: endIndex + 1,
   };
 
-  const second = lines.indexOf(OPENER, endIndex + 1);
-  if (second !== -1) {
-    return {
-      ok: false,
-      error: {
-        kind: 'duplicate-block',
-        line: second + 1,
-        message: `a second \`# /// script\` block (the first opens on line ${block.startLine}); PEP 723 allows one — merge its keys into the first block and delete this one`,
-      },
-    };
+  const second = secondScriptBlock(lines, endIndex + 1);
+  if (second !== undefined) {
+    return fail('duplicate-block', second + 1, `a second \`# /// script\` block (the first opens on line ${block.startLine}); PEP 723 allows one — merge its keys into the first block and delete this one`);
   }
   return { ok: true, block };
+}
+
+function fail(kind: BlockErrorKind, line: number, message: string): SplitResult {
+  return { ok: false, error: { kind, line, message } };
+}
+
+/**
+ * Index of the opener of another complete `script` block after the first one, as uv
+ * decides it: any typed block's comment lines are its own (a `# /// script` inside a
+ * `# /// other` block does not count), and an opener never closed is not a block.
+ */
+function secondScriptBlock(lines: readonly string[], from: number): number | undefined {
+  for (let index = from; index < lines.length; index++) {
+    const type = /^# \/\/\/ ([a-zA-Z0-9-]+)$/.exec(lines[index]!)?.[1];
+    if (type === undefined) continue;
+    const opener = index;
+    let closed = false;
+    for (index++; index < lines.length; index++) {
+      if (commentContent(lines[index]!) === undefined) break;
+      const next = lines[index + 1];
+      if (lines[index] === `# ${CLOSER}` && (next === undefined || commentContent(next) === undefined)) {
+        closed = true;
+        break;
+      }
+    }
+    if (closed && type === 'script') return opener;
+  }
+  return undefined;
 }
 
 /** Says why no closing tag was found, pointing at the line that most likely needs the change. */

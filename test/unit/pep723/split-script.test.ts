@@ -123,7 +123,38 @@ describe('splitScript: PEP 723 edge cases', () => {
     expect(error(splitScript('# /// script  \n# dependencies = ["rich"]\n# ///\n'))).toMatchObject({ kind: 'malformed-opener', line: 1 });
   });
 
-  it('strips a UTF-8 byte order mark before looking for the opener', () => {
-    expect(block(splitScript('\uFEFF# /// script\n# dependencies = []\n# ///\n'))).toMatchObject({ startLine: 1 });
+  it('refuses a block after a byte order mark, which uv would not see', () => {
+    expect(error(splitScript('\uFEFF# /// script\n# dependencies = ["rich"]\n# ///\n'))).toMatchObject({ kind: 'ignored-block', line: 1 });
+  });
+
+  it('refuses a block that uv would skip because the opener text appears earlier inside a line', () => {
+    const text = ['pass # /// script', '# /// script', '# dependencies = ["rich"]', '# ///', ''].join('\n');
+    const problem = error(splitScript(text));
+    expect(problem).toMatchObject({ kind: 'ignored-block', line: 2 });
+    expect(problem.message).toContain('line 1');
+  });
+
+  it('keeps the block when a `# /// documentation` comment follows the closing tag', () => {
+    const text = ['# /// script', '# dependencies = []', '# ///', '# /// documentation', 'print("Hello, world!")', ''].join('\n');
+    expect(block(splitScript(text))).toMatchObject({ content: 'dependencies = []\n', endLine: 3 });
+  });
+
+  it('keeps the block when a `# /// ` comment with a trailing space follows the closing tag', () => {
+    expect(block(splitScript('# /// script\n# dependencies = []\n# ///\n# /// \nprint("Hello, world!")\n'))).toMatchObject({ content: 'dependencies = []\n', endLine: 3 });
+  });
+
+  it('does not count a second opener that is never closed as a second block', () => {
+    const text = ['# /// script', '# dependencies = ["requests"]', '# ///', '', 'print("Hello, world!")', '', '# /// script', ''].join('\n');
+    expect(block(splitScript(text))).toMatchObject({ content: 'dependencies = ["requests"]\n', endLine: 3 });
+  });
+
+  it('does not count an unclosed opener right after the closing tag as a second block', () => {
+    const text = ['# /// script', '# dependencies = []', '# ///', '# /// script', 'print("Hello, world!")', ''].join('\n');
+    expect(block(splitScript(text))).toMatchObject({ content: 'dependencies = []\n', endLine: 3 });
+  });
+
+  it('does not count a `# /// script` inside another block type as a second block', () => {
+    const text = ['# /// script', '# dependencies = ["requests"]', '# ///', '', '# /// other', '# /// script', '# ///', 'print("Hello, world!")', ''].join('\n');
+    expect(block(splitScript(text))).toMatchObject({ endLine: 3 });
   });
 });
