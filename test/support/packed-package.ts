@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -86,6 +86,18 @@ async function pack(): Promise<PackedPackage> {
   };
   await rm(dir, { recursive: true, force: true });
   await rename(work, dir);
+  await pruneOldPacks(dir);
   await writeFile(done, JSON.stringify(final));
   return final;
+}
+
+/** Builds of earlier work-tree states: kept an hour, in case another run still reads one. */
+async function pruneOldPacks(keep: string): Promise<void> {
+  const cutoff = Date.now() - 3_600_000;
+  for (const name of await readdir(tmpdir())) {
+    const path = join(tmpdir(), name);
+    if (!name.startsWith('poorman-faas-pack-') || path === keep) continue;
+    const info = await stat(path).catch(() => undefined);
+    if (info && info.mtimeMs < cutoff) await rm(path, { recursive: true, force: true });
+  }
 }
