@@ -28,13 +28,14 @@ export interface FunctionsFolderProps extends Omit<PythonFunctionProps, 'definit
   readonly functionWorkloads?: FunctionWorkloads;
 }
 
-/** Every script of a folder failed to load or some did: all their errors, one per line. */
+/** Some scripts of a folder did not load: every error of every one of them, one per line. */
 export class FunctionsFolderError extends Error {
   public constructor(
     public readonly dir: string,
     public readonly errors: readonly ScriptError[],
   ) {
-    super(`${errors.length} problem(s) in the functions folder ${dir}:\n${errors.map(formatError).join('\n')}`);
+    const count = `${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}`;
+    super(`${count} in the functions folder ${dir}; fix them and run again:\n${errors.map(formatError).join('\n')}`);
     this.name = 'FunctionsFolderError';
   }
 }

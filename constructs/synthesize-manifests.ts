@@ -6,7 +6,11 @@ import { App } from 'cdk8s';
 import { PoormanFaasChart, type PoormanFaasProps } from './poorman-faas-chart.js';
 
 /** A Kubernetes object as `kubectl apply` would read it. */
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+} & Record<string, unknown>;
 
 /** Every object of the platform and the given functions, in apply order (namespace and CRD first). */
 export function synthesizeManifests(props: PoormanFaasProps = {}): Manifest[] {
