@@ -1,0 +1,34 @@
+/** `faas delete <name>`: remove one function's objects (Function, HPA, Deployment, Service, ConfigMap) from the cluster. */
+import type { Command } from 'commander';
+import { deleteObjects, listFunctionObjects } from '../../deploy/function-objects.js';
+import { describeRef } from '../../deploy/apply-manifests.js';
+import { loadKubeConfig } from '../../kube/kube-context.js';
+import { formatTable } from '../format-table.js';
+import { addKubeOptions, checkOutputFormat, kubeContextOptions } from '../kube-options.js';
+import { targetNamespace } from '../target-namespace.js';
+
+export function register(program: Command): void {
+  addKubeOptions(program.command('delete').description('delete a function from the cluster of the current kubeconfig context'))
+    .argument('<name>', 'function name')
+    .option('-n, --namespace <namespace>', 'namespace (default: faas.config.json, then faas)')
+    .option('-o, --output <format>', 'table, or json', 'table')
+    .action(async (name: string, flags: { namespace?: string; context?: string; kubeconfig?: string; output: string }) => {
+      const format = checkOutputFormat(flags.output);
+      const kc = loadKubeConfig(kubeContextOptions(flags));
+      const namespace = targetNamespace(flags.namespace);
+      const objects = await listFunctionObjects(kc, namespace, name);
+      if (objects.length === 0) {
+        throw new Error(
+          `no function '${name}' in namespace ${namespace} on context ${kc.getCurrentContext()}; ` +
+            `list them with \`kubectl -n ${namespace} get functions\`, or pass -n for another namespace`,
+        );
+      }
+      const deleted = await deleteObjects(kc, objects);
+      if (format === 'json') {
+        console.log(JSON.stringify({ function: name, namespace, deleted }, null, 2));
+        return;
+      }
+      console.log(formatTable(['kind', 'name', 'result'], deleted.map((ref) => [ref.kind, ref.name, 'deleted'])));
+      console.error(`deleted function ${name}: ${deleted.map(describeRef).join(', ')}`);
+    });
+}

@@ -1,0 +1,101 @@
+/** `faas describe <name>`: one function as the cluster has it: spec, replicas, status, its objects and pods. */
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import type { Command } from 'commander';
+import { FUNCTION_GROUP, FUNCTION_PLURAL, FUNCTION_VERSION } from '../../../constructs/function-api.js';
+import { functionSelector } from '../../../constructs/labels.js';
+import { derivedNames } from '../../../constructs/spec/function-name.js';
+import { listFunctionObjects } from '../../deploy/function-objects.js';
+import { describeApiError, isNotFound } from '../../kube/api-error.js';
+import { loadKubeConfig } from '../../kube/kube-context.js';
+import { formatTable } from '../format-table.js';
+import { addKubeOptions, checkOutputFormat, kubeContextOptions } from '../kube-options.js';
+import { targetNamespace } from '../target-namespace.js';
+
+interface FunctionResource extends KubernetesObject {
+  spec?: Record<string, unknown>;
+  status?: { replicas?: number; readyReplicas?: number; lastInvocation?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+}
+
+export function register(program: Command): void {
+  addKubeOptions(program.command('describe').description('show a function as deployed: spec, replicas, status, objects, pods'))
+    .argument('<name>', 'function name')
+    .option('-n, --namespace <namespace>', 'namespace (default: faas.config.json, then faas)')
+    .option('-o, --output <format>', 'table, or json', 'table')
+    .action(async (name: string, flags: { namespace?: string; context?: string; kubeconfig?: string; output: string }) => {
+      const format = checkOutputFormat(flags.output);
+      const kc = loadKubeConfig(kubeContextOptions(flags));
+      const namespace = targetNamespace(flags.namespace);
+
+      let fn: FunctionResource | undefined;
+      try {
+        fn = (await kc
+          .makeApiClient(CustomObjectsApi)
+          .getNamespacedCustomObject({ group: FUNCTION_GROUP, version: FUNCTION_VERSION, namespace, plural: FUNCTION_PLURAL, name })) as FunctionResource;
+      } catch (error) {
+        if (!isNotFound(error)) throw describeApiError(`reading function ${name}`, error);
+      }
+      const objects = await listFunctionObjects(kc, namespace, name);
+      if (fn === undefined && objects.length === 0) {
+        throw new Error(`no function '${name}' in namespace ${namespace} on context ${kc.getCurrentContext()}; deploy it with \`faas deploy\` or pass -n`);
+      }
+      const deployment = await kc
+        .makeApiClient(AppsV1Api)
+        .readNamespacedDeployment({ name: derivedNames(name).deployment, namespace })
+        .catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(describeApiError(`reading Deployment ${name}`, error))));
+      const selector = Object.entries(functionSelector(name)).map(([k, v]) => `${k}=${v}`).join(',');
+      const pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: selector })).items;
+
+      const description = {
+        name,
+        namespace,
+        context: kc.getCurrentContext(),
+        spec: fn?.spec ?? null,
+        status: fn?.status ?? null,
+        deployment:
+          deployment === undefined
+            ? null
+            : {
+                replicas: deployment.spec?.replicas ?? 0,
+                readyReplicas: deployment.status?.readyReplicas ?? 0,
+                availableReplicas: deployment.status?.availableReplicas ?? 0,
+                image: deployment.spec?.template.spec?.containers[0]?.image ?? null,
+              },
+        objects: objects.map((o) => ({ kind: o.kind!, name: o.metadata!.name!, created: o.metadata?.creationTimestamp ?? null })),
+        pods: pods.map(podRow),
+      };
+      if (format === 'json') {
+        console.log(JSON.stringify(description, null, 2));
+        return;
+      }
+      const spec = description.spec ?? {};
+      const fields: [string, string][] = [
+        ['Name', name],
+        ['Namespace', namespace],
+        ['Context', description.context],
+        ['Replicas', description.deployment === null ? 'no Deployment' : `${description.deployment.readyReplicas} ready of ${description.deployment.replicas}`],
+        ['Image', description.deployment?.image ?? '-'],
+        ...Object.entries(spec)
+          .filter(([key]) => key !== 'source')
+          .map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+        ['Last invocation', description.status?.lastInvocation ?? 'never'],
+        ...(description.status?.conditions ?? []).map((c): [string, string] => [`Condition ${c.type}`, `${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`]),
+      ];
+      const width = Math.max(...fields.map(([key]) => key.length)) + 1;
+      console.log(fields.map(([key, value]) => `${`${key}:`.padEnd(width)} ${value}`).join('\n'));
+      console.log(`\n${formatTable(['kind', 'name', 'created'], description.objects.map((o) => [o.kind, o.name, o.created === null ? '' : String(o.created)]))}`);
+      console.log(
+        description.pods.length === 0
+          ? '\nno pods (asleep: the next request wakes it)'
+          : `\n${formatTable(['pod', 'phase', 'ready', 'restarts'], description.pods.map((p) => [p.name, p.phase, p.ready ? 'yes' : 'no', String(p.restarts)]))}`,
+      );
+    });
+}
+
+function podRow(pod: V1Pod) {
+  return {
+    name: pod.metadata?.name ?? '',
+    phase: pod.status?.phase ?? 'Unknown',
+    ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    restarts: (pod.status?.containerStatuses ?? []).reduce((sum, c) => sum + c.restartCount, 0),
+  };
+}

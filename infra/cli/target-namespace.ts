@@ -1,0 +1,6 @@
+/** The namespace the Kubernetes commands act on: -n, else faas.config.json's, else `faas`. */
+import { synthSettings } from '../synth-settings.js';
+
+export function targetNamespace(flag: string | undefined): string {
+  return flag ?? synthSettings().props.namespace ?? 'faas';
+}
