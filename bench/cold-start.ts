@@ -97,3 +97,6 @@ report('FastAPI echo: scale(1) → ready', fastapi.map((r) => r.ready));
 report('FastAPI echo: scale(1) → first byte', fastapi.map((r) => r.firstByte));
 report('reference: python -c pass', bare);
 report('reference: uv run --script (stdlib script)', uvRun);
+const ratio = (a: number[], b: number[]) => (percentile(a, 50) / percentile(b, 50)).toFixed(2);
+const firstByte = stdlib.map((r) => r.firstByte);
+console.log(`stdlib cold start p50 = ${ratio(firstByte, bare)} × python -c pass, ${ratio(firstByte, uvRun)} × uv run --script; target p50 <= 150 ms`);
