@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { keyLines, lineOfKey } from '../pep723/key-lines.js';
+import { keyLines, lineOfKey, type KeyLines } from '../pep723/key-lines.js';
 import { splitScript } from '../pep723/split-script.js';
 import type { FunctionDefinition, LoadResult, ScriptError } from './function-definition.js';
 import { functionNameFromStem, functionNameProblem } from './function-name.js';
@@ -55,8 +55,12 @@ export function loadFunction(file: string, text: string): LoadResult {
       return { ok: false, errors };
     }
   }
-  const lines = keyLines(block?.content ?? '');
-  const lineOf = (path: readonly string[]) => offset + (lineOfKey(lines, path) ?? (block === undefined ? 1 - offset : 0));
+  // Key positions are only needed to report an error, so they are found on the first one.
+  let lines: KeyLines | undefined;
+  const lineOf = (path: readonly string[]) => {
+    lines ??= keyLines(block?.content ?? '');
+    return offset + (lineOfKey(lines, path) ?? (block === undefined ? 1 - offset : 0));
+  };
 
   const requirements = checkScriptFields(document, lineOf, fail);
   const faasTable = faasTableOf(document, lineOf, fail);

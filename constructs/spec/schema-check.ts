@@ -5,6 +5,7 @@
  * API / Function object path (the schema's camelCase names).
  */
 import type { TObject, TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { closestMatch } from './did-you-mean.js';
@@ -45,7 +46,7 @@ const PATTERN_FORMS: Readonly<Record<string, string>> = {
 
 export function checkObject(schema: TObject, input: Readonly<Record<string, unknown>>, options: CheckOptions): CheckResult {
   const issues: FieldIssue[] = [];
-  const byKey = new Map(Object.keys(schema.properties).map((property) => [options.keyOf(property), property]));
+  const byKey = keyMap(schema, options.keyOf);
   const given: Record<string, unknown> = {};
 
   for (const [key, item] of Object.entries(input)) {
@@ -68,7 +69,9 @@ export function checkObject(schema: TObject, input: Readonly<Record<string, unkn
   }
 
   const seen = new Set<string>();
-  for (const error of Value.Errors(schema, value)) {
+  // The compiled check answers the common case (valid input) fast; errors are rare and detailed.
+  const errors = compiled(schema).Check(value) ? [] : Value.Errors(schema, value);
+  for (const error of errors) {
     const [property, ...rest] = error.path.split('/').slice(1);
     // One message per value: a wrong type makes its pattern and range errors noise.
     if (property === undefined || seen.has(error.path) || seen.has(`/${property}`)) continue;
@@ -84,13 +87,38 @@ export function checkObject(schema: TObject, input: Readonly<Record<string, unkn
   return { value, issues };
 }
 
+const checks = new WeakMap<TObject, TypeCheck<TObject>>();
+const keyMaps = new WeakMap<TObject, Map<(property: string) => string, ReadonlyMap<string, string>>>();
+const patterns = new Map<string, RegExp>();
+
+/** Written key → schema property, built once per schema and naming. */
+function keyMap(schema: TObject, keyOf: (property: string) => string): ReadonlyMap<string, string> {
+  let byNaming = keyMaps.get(schema);
+  if (byNaming === undefined) keyMaps.set(schema, (byNaming = new Map()));
+  let map = byNaming.get(keyOf);
+  if (map === undefined) byNaming.set(keyOf, (map = new Map(Object.keys(schema.properties).map((property) => [keyOf(property), property]))));
+  return map;
+}
+
+function regExp(pattern: string): RegExp {
+  let compiledPattern = patterns.get(pattern);
+  if (compiledPattern === undefined) patterns.set(pattern, (compiledPattern = new RegExp(pattern)));
+  return compiledPattern;
+}
+
+function compiled(schema: TObject): TypeCheck<TObject> {
+  let check = checks.get(schema);
+  if (check === undefined) checks.set(schema, (check = TypeCompiler.Compile(schema)));
+  return check;
+}
+
 /** TypeBox leaves keys of a `Record` that miss its key pattern alone; the spec rejects them. */
 function recordKeyIssues(schema: TSchema, item: unknown, key: string): FieldIssue[] {
-  const patterns = schema.patternProperties as Record<string, unknown> | undefined;
-  if (patterns === undefined || item === null || typeof item !== 'object' || Array.isArray(item)) return [];
-  const pattern = Object.keys(patterns)[0]!;
+  const keyPatterns = schema.patternProperties as Record<string, unknown> | undefined;
+  if (keyPatterns === undefined || item === null || typeof item !== 'object' || Array.isArray(item)) return [];
+  const pattern = Object.keys(keyPatterns)[0]!;
   return Object.keys(item)
-    .filter((name) => !new RegExp(pattern).test(name))
+    .filter((name) => !regExp(pattern).test(name))
     .map((name) => ({
       path: [key, name],
       message: `'${key}' has the key ${JSON.stringify(name)}, which is not ${PATTERN_FORMS[pattern] ?? `of the form ${pattern}`}; rename it, e.g. ${JSON.stringify(name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^([0-9])/, '_$1'))}`,
