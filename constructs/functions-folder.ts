@@ -9,6 +9,7 @@ import { loadFunctionsFolder } from './spec/load-folder.js';
 import { formatError } from './spec/format-error.js';
 import { PythonFunction, type PythonFunctionProps } from './python-function.js';
 import { FunctionObject } from './function-object.js';
+import { Platform } from './platform.js';
 
 /** Who turns a Function object into its Deployment, Service, HPA and ConfigMap. */
 export type FunctionWorkloads = 'synth' | 'controller';
@@ -64,6 +65,7 @@ export class FunctionsFolder extends Construct {
     return result.functions;
   }
 
+  public readonly namespace: string;
   public readonly functionWorkloads: FunctionWorkloads;
   /** The function constructs by function name (`synth` workloads). */
   public readonly functions: ReadonlyMap<string, PythonFunction>;
@@ -76,7 +78,9 @@ export class FunctionsFolder extends Construct {
     if (this.functionWorkloads !== 'synth' && this.functionWorkloads !== 'controller') {
       throw new Error(`'functionWorkloads' ('${String(this.functionWorkloads)}') must be 'synth' or 'controller'`);
     }
-    const { functions = [], functionWorkloads: _, ...functionProps } = props;
+    this.namespace = props.namespace ?? 'faas';
+    const { functions = [], functionWorkloads: _, ...rest } = props;
+    const functionProps = { ...rest, namespace: this.namespace };
     const byName = new Map<string, PythonFunction>();
     const objects = new Map<string, FunctionObject>();
     for (const definition of functions) {
@@ -93,5 +97,17 @@ export class FunctionsFolder extends Construct {
     }
     this.functions = byName;
     this.functionObjects = objects;
+    this.node.addValidation({ validate: () => this.namespaceProblems() });
+  }
+
+  /** The gateway serves only its own namespace: functions elsewhere would never be reached. */
+  private namespaceProblems(): string[] {
+    const platforms = this.node.root.node.findAll().filter((construct): construct is Platform => construct instanceof Platform);
+    if (platforms.length === 0 || platforms.some((platform) => platform.namespace === this.namespace)) return [];
+    const where = platforms.map((platform) => `'${platform.namespace}'`).join(', ');
+    return [
+      `the functions are in namespace '${this.namespace}' but the Platform in this app is in ${where}; ` +
+        "the gateway serves only its own namespace, so pass the same 'namespace' to both",
+    ];
   }
 }
