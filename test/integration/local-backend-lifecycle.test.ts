@@ -57,6 +57,18 @@ describe('local backend lifecycle', () => {
     expect(harness.backend.readyEndpoints('with-child')).toEqual([]);
   });
 
+  it('lets a request in flight finish when its instance is scaled to zero', async () => {
+    const base = await wake(harness.backend, 'slow');
+    const handling = harness.logged((record) => record.function === 'slow' && record.msg === 'sleeping 1.5');
+    const inFlight = fetch(base, { method: 'POST', body: '1.5' });
+    await handling;
+    await harness.backend.scale('slow', 0);
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('slept 1.5');
+    expect(harness.backend.processGroups('slow')).toEqual([]);
+  });
+
   it('swaps in the edited script without a restart: new instance ready first, old one stopped', async () => {
     const oldBase = await wake(harness.backend, 'versioned');
     const [oldPgid] = harness.backend.processGroups('versioned');

@@ -14,7 +14,15 @@ export interface Harness {
   readonly backend: LocalBackend;
   /** The copy the backend serves; tests may edit it. */
   readonly dir: string;
+  /** Resolves at the first log record (function output included) that `match` accepts. */
+  logged(match: (record: LogRecord) => boolean): Promise<LogRecord>;
   close(): Promise<void>;
+}
+
+export interface LogRecord {
+  readonly msg?: string;
+  readonly function?: string;
+  readonly stream?: string;
 }
 
 /**
@@ -29,11 +37,22 @@ export async function startLocalBackend(fixture: string, options: Partial<LocalB
     rmSync(root, { recursive: true, force: true });
     cpSync(fixtureDir(fixture), dir, { recursive: true });
   }
-  const backend = new LocalBackend({ functionsDir: dir, logger: pino({ level: 'silent' }), ...options });
+  const watchers = new Set<(record: LogRecord) => void>();
+  const sink = { write: (line: string) => watchers.forEach((watch) => watch(JSON.parse(line) as LogRecord)) };
+  const backend = new LocalBackend({ functionsDir: dir, logger: pino({ level: 'info' }, sink), ...options });
   await backend.start();
   return {
     backend,
     dir,
+    logged: (match) =>
+      new Promise((resolve) => {
+        const watch = (record: LogRecord) => {
+          if (!match(record)) return;
+          watchers.delete(watch);
+          resolve(record);
+        };
+        watchers.add(watch);
+      }),
     async close() {
       await backend.stop();
       if (root) rmSync(root, { recursive: true, force: true });
