@@ -11,7 +11,7 @@ Handler styles, detected from the names the script binds at top level (read with
   1. `app`, an ASGI application (FastAPI, Starlette): served by uvicorn, which must be
      among the script's dependencies;
   2. `app`, a WSGI application (Flask): served by a threaded standard-library server;
-  3. `handle(req)`: OpenFaaS classic. The body arrives as `str`; return `str`,
+  3. `handle(req)` (or `async def handle`): OpenFaaS classic. The body arrives as `str`; return `str`,
      `bytes`, a dict or list (sent as JSON), or `(body, status[, headers])`;
      `handle(event, context)`: OpenFaaS python3-http. `event.body` (bytes),
      `event.headers`, `event.method`, `event.query` (dict, first value of each key),
@@ -557,6 +557,13 @@ def positional_count(function):
 
 def handle_responder(handle):
     takes_context = positional_count(handle) >= 2
+    if getattr(getattr(handle, "__code__", None), "co_flags", 0) & 0x80:  # `async def handle`
+        import asyncio
+
+        coroutine_handle = handle
+
+        def handle(*args):
+            return asyncio.run(coroutine_handle(*args))
     context = Context()
 
     def respond(handler, body):

@@ -47,6 +47,13 @@ describe('the bootstrap serves every handler style', () => {
     expect(await response.text()).toBe('hello Grace');
   });
 
+  it('awaits an async handle(req) and sends a returned dict as JSON', async () => {
+    const base = await endpoint('async-handler');
+    const response = await fetch(base, { method: 'POST', body: 'later' });
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ awaited: 'later' });
+  });
+
   it('gives handle(event, context) the OpenFaaS python3-http event and honours statusCode and headers', async () => {
     const base = await endpoint('event-handler');
     const response = await fetch(`${base}/orders/7?expand=lines&expand=other`, {
