@@ -70,7 +70,7 @@ describe('the synthesized function container', () => {
 
     const answer = async (): Promise<Response> => {
       for (;;) {
-        const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(resolve, 200))]);
+        const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200))]);
         if (code !== undefined) throw new Error(`the container command exited with ${code}:\n${output}`);
         try {
           return await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'Ada' });
