@@ -13,12 +13,17 @@ import * as pulumi from '@pulumi/pulumi';
 import { PoormanFaas, type PoormanFaasArgs } from './poorman-faas.js';
 
 const config = new pulumi.Config();
-const namespace = config.get('namespace');
-const gatewayImage = config.get('gatewayImage');
-const functionImage = config.get('functionImage');
+// Pulumi.yaml declares each key with a default; an empty one leaves the constructs' default.
+const setting = (key: string) => {
+  const value = config.get(key);
+  return value === undefined || value === '' ? undefined : value;
+};
+const namespace = setting('namespace');
+const gatewayImage = setting('gatewayImage');
+const functionImage = setting('functionImage');
 
 const args: PoormanFaasArgs = {
-  functionsDir: config.get('functionsDir') ?? 'functions',
+  functionsDir: setting('functionsDir') ?? 'functions',
   ...(namespace === undefined ? {} : { namespace }),
   ...(gatewayImage === undefined ? {} : { gateway: { image: gatewayImage } }),
   ...(functionImage === undefined ? {} : { image: functionImage }),
