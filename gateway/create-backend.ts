@@ -5,8 +5,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Backend } from './backends/backend.js';
-import { loadKubeConfig } from './backends/kubernetes/kube-config.js';
-import { KubernetesBackend } from './backends/kubernetes/kubernetes-backend.js';
 import { LocalBackend } from './backends/local/local-backend.js';
 import type { GatewayConfig } from './config.js';
 import type { ReapPermit } from './core/reaper.js';
@@ -19,6 +17,8 @@ export interface BackendChoice {
 export interface BackendOptions {
   /** Folder of scripts for the local backend. */
   readonly functionsDir: string;
+  /** Local: where the Python bootstrap is, when the gateway runs from a bundle. @default next to the sources */
+  readonly bootstrapPath?: string;
   /** Kubernetes: kubeconfig file and context; unset: in-cluster, else the default kubeconfig. */
   readonly kubeconfig?: string;
   readonly context?: string;
@@ -26,8 +26,13 @@ export interface BackendOptions {
   readonly identity?: string;
 }
 
-export function createBackend(config: GatewayConfig, options: BackendOptions, logger: Logger): BackendChoice {
+export async function createBackend(config: GatewayConfig, options: BackendOptions, logger: Logger): Promise<BackendChoice> {
   if (config.backend === 'kubernetes') {
+    // Loaded only when asked for: the Kubernetes client is most of the gateway's memory otherwise.
+    const [{ loadKubeConfig }, { KubernetesBackend }] = await Promise.all([
+      import('./backends/kubernetes/kube-config.js'),
+      import('./backends/kubernetes/kubernetes-backend.js'),
+    ]);
     const backend = new KubernetesBackend({
       kubeConfig: loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context }),
       namespace: config.namespace,
@@ -36,5 +41,6 @@ export function createBackend(config: GatewayConfig, options: BackendOptions, lo
     });
     return { backend, reapPermit: () => backend.canReap() };
   }
-  return { backend: new LocalBackend({ functionsDir: options.functionsDir, logger }), reapPermit: () => true };
+  const local = new LocalBackend({ functionsDir: options.functionsDir, logger, ...(options.bootstrapPath && { bootstrapPath: options.bootstrapPath }) });
+  return { backend: local, reapPermit: () => true };
 }

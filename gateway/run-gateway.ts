@@ -29,7 +29,7 @@ export async function runGateway(options: RunOptions): Promise<RunningProcessGat
   const { config, env, logger } = options;
   const { credentials, generated } = resolveAdminCredentials(env, { generate: options.generatePassword });
   if (!credentials) logger.warn('admin API disabled: set FAAS_ADMIN_PASSWORD or FAAS_ADMIN_PASSWORD_FILE to enable it');
-  const { backend, reapPermit } = createBackend(config, options, logger);
+  const { backend, reapPermit } = await createBackend(config, options, logger);
   const gateway = await startGateway({
     config,
     backend,

@@ -6,7 +6,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { Agent } from 'undici';
 import type { Backend } from './backends/backend.js';
 import type { GatewayConfig } from './config.js';
 import { Activity } from './core/activity.js';
@@ -16,6 +15,7 @@ import { Waker } from './core/wake.js';
 import { GatewayError, sendError } from './http/errors.js';
 import { Exchange } from './http/exchange.js';
 import { buildRequestPath } from './http/request-path.js';
+import { createUpstreamAgent } from './http/upstream-agent.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -85,7 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     ...(options.reapPermit && { permit: options.reapPermit }),
   });
-  const dispatcher = new Agent({ pipelining: 1, connections: null });
+  const dispatcher = createUpstreamAgent();
   const callFunction = buildRequestPath({
     catalog,
     dispatcher,
