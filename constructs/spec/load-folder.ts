@@ -29,15 +29,37 @@ export async function loadFunctionsFolder(dir: string): Promise<FolderLoad> {
 
 /** Loads the given scripts together, so names are unique across all of them. */
 export async function loadFunctionFiles(files: readonly string[]): Promise<FolderLoad> {
-  const texts = await Promise.all(files.map((file) => readFile(file, 'utf8')));
+  const texts = await Promise.all(files.map(readScript));
   const functions: FunctionDefinition[] = [];
   const errors: ScriptError[] = [];
   files.forEach((file, index) => {
-    const result = loadFunction(file, texts[index]!);
+    const text = texts[index]!;
+    if (typeof text !== 'string') return void errors.push(text);
+    const result = loadFunction(file, text);
     if (result.ok) functions.push(result.function);
     else errors.push(...result.errors);
   });
   return { functions: withoutDuplicates(functions, errors), errors };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The script's text, or why it cannot be a script; one unreadable file never stops the others. */
+async function readScript(file: string): Promise<string | ScriptError> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    return { file, line: 1, message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that it is a readable file` };
+  }
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    // uv reads scripts as UTF-8 and refuses anything else, so the pod would never start.
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    const line = lenient.slice(0, lenient.indexOf('\uFFFD')).split('\n').length;
+    return { file, line, message: 'the file is not valid UTF-8 (the first bad byte is on this line); save it as UTF-8' };
+  }
 }
 
 /** Two files that map to one name (`my_fn.py`, `My-Fn.py`) would deploy over each other: both are errors. */

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { normalize } from 'node:path';
 import type { ScriptError } from '../../constructs/spec/function-definition.js';
 import { listScripts } from '../../constructs/spec/load-folder.js';
 
@@ -13,7 +14,7 @@ export async function collectScripts(paths: readonly string[]): Promise<{ files:
     } else if (info.isDirectory()) {
       files.push(...(await listScripts(path)));
     } else if (path.endsWith('.py')) {
-      files.push(path);
+      files.push(normalize(path));
     } else {
       errors.push({ file: path, line: 0, message: 'not a Python script; a function is a .py file (or give the folder that holds them)' });
     }

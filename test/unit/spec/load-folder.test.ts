@@ -57,6 +57,15 @@ describe('loadFunctionsFolder', () => {
     expect(functions.map((definition) => definition.name)).toEqual(['real']);
   });
 
+  it('reports a script that is not UTF-8 at the line of its first bad byte, and loads the others', async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'faas-folder-'));
+    await writeFile(join(scratch, 'good.py'), 'x = 1\n');
+    await writeFile(join(scratch, 'latin1.py'), Buffer.concat([Buffer.from('# /// script\n# ///\nname = "'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+    const { functions, errors } = await loadFunctionsFolder(scratch);
+    expect(functions.map((definition) => definition.name)).toEqual(['good']);
+    expect(errors.map(formatError)).toEqual([`${join(scratch, 'latin1.py')}:3: the file is not valid UTF-8 (the first bad byte is on this line); save it as UTF-8`]);
+  });
+
   it('fails with the folder name when the folder does not exist', async () => {
     await expect(loadFunctionsFolder(`${fixtures}/missing`)).rejects.toThrow(/missing/);
   });
