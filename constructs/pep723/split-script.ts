@@ -8,7 +8,7 @@
 export interface ScriptBlock {
   /** The block's type; always `script` for the block this module returns. */
   readonly type: 'script';
-  /** The embedded TOML: each line without its leading `#` and one space, `\n`-joined. */
+  /** The embedded TOML: each line without its leading `#` and one space, each ending in `\n`. */
   readonly content: string;
   /** 1-based line of the opening `# /// script`. */
   readonly startLine: number;
@@ -176,14 +176,15 @@ function unclosedError(lines: readonly string[], openerIndex: number, stop: numb
       message: 'the closing tag needs a space after `#`: write exactly `# ///`',
     };
   }
-  if (breaker !== undefined && closerLater) {
-    if (breaker.startsWith('#')) {
-      return {
-        kind: 'missing-space',
-        line: stop + 1,
-        message: `every line inside the \`# /// script\` block must be \`#\` alone or start with \`# \` (hash, space); add a space after \`#\` on this line`,
-      };
-    }
+  if (breaker !== undefined && closerLater && breaker.startsWith('#')) {
+    return {
+      kind: 'missing-space',
+      line: stop + 1,
+      message: 'every line inside the `# /// script` block must be `#` alone or start with `# ` (hash, space); add a space after `#` on this line',
+    };
+  }
+  // A blank line is the usual way a block gets cut short; code means the closer was forgotten.
+  if (breaker !== undefined && closerLater && breaker.trim() === '') {
     return {
       kind: 'line-without-hash',
       line: stop + 1,

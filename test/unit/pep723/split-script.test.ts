@@ -62,6 +62,11 @@ describe('splitScript: PEP 723 edge cases', () => {
     expect(error(splitScript(text))).toMatchObject({ kind: 'line-without-hash', line: 3 });
   });
 
+  it('blames a forgotten closing tag, not the code, when code follows the block and a later block closes', () => {
+    const text = ['# /// script', '# dependencies = ["rich"]', 'import rich', '', '# /// other', '# ///', ''].join('\n');
+    expect(error(splitScript(text))).toMatchObject({ kind: 'unclosed-block', line: 1 });
+  });
+
   it('ignores another block type after the script block', () => {
     const text = ['# /// script', '# dependencies = ["rich"]', '# ///', '', '# /// pyproject', '# [project]', '# ///', ''].join('\n');
     expect(block(splitScript(text))).toMatchObject({ content: 'dependencies = ["rich"]\n', startLine: 1, endLine: 3 });
