@@ -59,7 +59,8 @@ export function loadFunction(file: string, text: string): LoadResult {
   let lines: KeyLines | undefined;
   const lineOf = (path: readonly string[]) => {
     lines ??= keyLines(block?.content ?? '');
-    return offset + (lineOfKey(lines, path) ?? (block === undefined ? 1 - offset : 0));
+    const found = lineOfKey(lines, path);
+    return found === undefined ? (block?.startLine ?? 1) : offset + found;
   };
 
   const requirements = checkScriptFields(document, lineOf, fail);
