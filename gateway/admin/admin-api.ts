@@ -11,6 +11,8 @@ import { functionNamedIn, readBody } from './json-body.js';
 import { ADMIN_ROUTES, matchRoute, type RouteMatch } from './routes.js';
 import { sendJson } from './send-json.js';
 
+const ROUTE_LIST = ADMIN_ROUTES.map((route) => `${route.method} ${route.path}`).join(', ');
+
 export type AdminApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export function createAdminApi(deps: AdminApiDeps): AdminApiHandler {
@@ -24,7 +26,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApiHandler {
     try {
       await authenticate(req, deps, match);
       if (match.kind === 'none') {
-        throw new AdminError('not_found', `no admin route ${method} ${url.pathname}; see the admin API in the README for the routes`);
+        throw new AdminError('not_found', `no admin route ${method} ${url.pathname}; the routes are ${ROUTE_LIST}`);
       }
       if (match.kind === 'wrong-method') {
         throw new AdminError('method_not_allowed', `${method} is not allowed on ${url.pathname}; use ${match.allowed.join(' or ')}`, {

@@ -351,6 +351,8 @@ describe('routing', () => {
     const wrong = await call('PATCH', '/system/functions');
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, POST, PUT, DELETE');
-    expect((await call('GET', '/system/nothing')).status).toBe(404);
+    const unknown = await call('GET', '/system/nothing');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.message).toContain('GET /system/function/:name');
   });
 });
