@@ -4,10 +4,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Yaml } from 'cdk8s';
+import { App } from 'cdk8s';
 import { FunctionsFolder } from '../constructs/functions-folder.js';
 import { PoormanFaasChart } from '../constructs/poorman-faas-chart.js';
 import type { SynthSettings } from './synth-settings.js';
+import { manifestsYaml } from './manifests-yaml.js';
 
 /** The chart's name, so the output is `<outDir>/poorman-faas.k8s.yaml`. */
 export const CHART_NAME = 'poorman-faas';
@@ -28,6 +29,6 @@ export async function synthApp(settings: SynthSettings): Promise<SynthResult> {
   const file = join(settings.outDir, `${CHART_NAME}.k8s.yaml`);
   mkdirSync(settings.outDir, { recursive: true });
   // One file, in apply order (namespace and CRD first): what `kubectl apply -f dist/` wants.
-  writeFileSync(file, Yaml.stringify(...manifests));
+  writeFileSync(file, manifestsYaml(manifests));
   return { file, functions: functions.length, objects: manifests.length };
 }
