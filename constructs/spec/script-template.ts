@@ -15,11 +15,59 @@ function wrap(text: string, width = 84): string[] {
   return current === '' ? lines : [...lines, current];
 }
 
-export function scriptTemplate(name: string): string {
+/** Handler styles `faas new --style` can start from; each is one the runtime detects. */
+export const TEMPLATE_STYLES = ['handle', 'fastapi', 'flask'] as const;
+export type TemplateStyle = (typeof TEMPLATE_STYLES)[number];
+
+interface StyleTemplate {
+  readonly dependencies: readonly string[];
+  readonly try: string;
+  readonly code: string;
+}
+
+const STYLES: Readonly<Record<TemplateStyle, StyleTemplate>> = {
+  handle: {
+    dependencies: [],
+    try: "curl -d 'world' http://127.0.0.1:8080/function/NAME",
+    code: `def handle(req: str) -> dict:
+    """Called once per request with the body as text; a dict is sent back as JSON."""
+    return {"message": f"Hello, {req or 'world'}!"}
+`,
+  },
+  fastapi: {
+    dependencies: ['fastapi', 'uvicorn'],
+    try: 'curl http://127.0.0.1:8080/function/NAME/?name=world',
+    code: `from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/")
+async def hello(name: str = "world") -> dict:
+    return {"message": f"Hello, {name}!"}
+`,
+  },
+  flask: {
+    dependencies: ['flask'],
+    try: 'curl http://127.0.0.1:8080/function/NAME/?name=world',
+    code: `from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    return jsonify(message=f"Hello, {request.args.get('name', 'world')}!")
+`,
+  },
+};
+
+export function scriptTemplate(name: string, style: TemplateStyle = 'handle'): string {
+  const template = STYLES[style];
   const toml: string[] = [];
   for (const { key, schema } of SCRIPT_FIELD_KEYS) {
     // requires-python has no default (the image's Python); the template pins what the platform is tested on.
-    const value = schema.default ?? (schema.examples as unknown[] | undefined)?.[0];
+    const value = key === 'dependencies' ? template.dependencies : (schema.default ?? (schema.examples as unknown[] | undefined)?.[0]);
     toml.push(`${key} = ${tomlLiteral(value)}`);
   }
   toml.push('', '[tool.faas]');
@@ -31,13 +79,8 @@ export function scriptTemplate(name: string): string {
   return `${block.join('\n')}
 """${name}: one function, served at /function/${name}.
 
-Try it: \`faas dev\`, then \`curl -d 'world' http://127.0.0.1:8080/function/${name}\`.
-Other styles work too: an ASGI or WSGI \`app\` (FastAPI, Flask), or \`handle(event, context)\`.
+Try it: \`faas dev\`, then \`${template.try.replace('NAME', name)}\`.
 """
 
-
-def handle(req: str) -> dict:
-    """Called once per request with the body as text; a dict is sent back as JSON."""
-    return {"message": f"Hello, {req or 'world'}!"}
-`;
+${template.code}`;
 }

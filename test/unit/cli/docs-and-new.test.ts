@@ -69,6 +69,23 @@ describe('faas new', { timeout: CLI_TEST_TIMEOUT }, () => {
     ]);
   });
 
+  it.each([
+    ['fastapi', ['fastapi', 'uvicorn'], 'app = FastAPI()'],
+    ['flask', ['flask'], 'app = Flask(__name__)'],
+  ])('writes a %s template with its dependencies that validates', async (style, dependencies, code) => {
+    const created = await runFaas(['new', `web-${style}`, '--style', style, '--functions', dir]);
+    expect(created.code).toBe(0);
+    expect(await readFile(join(dir, `web-${style}.py`), 'utf8')).toContain(code);
+    const validated = await runFaas(['validate', '-o', 'json', join(dir, `web-${style}.py`)]);
+    expect(JSON.parse(validated.stdout)).toEqual([expect.objectContaining({ name: `web-${style}`, dependencies })]);
+  });
+
+  it('refuses an unknown style, listing the known ones', async () => {
+    const run = await runFaas(['new', 'web', '--style', 'django', '--functions', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("unknown style 'django'; use one of handle, fastapi, flask");
+  });
+
   it('refuses to overwrite an existing script', async () => {
     await writeFile(join(dir, 'keep.py'), 'mine\n');
     const run = await runFaas(['new', 'keep', '--functions', dir]);
