@@ -7,7 +7,6 @@ export type AdminErrorCode =
   | 'invalid_script'
   | 'unauthorized'
   | 'not_found'
-  | 'conflict'
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'admin_disabled'
@@ -18,7 +17,6 @@ const STATUS: Readonly<Record<AdminErrorCode, number>> = {
   invalid_script: 400,
   unauthorized: 401,
   not_found: 404,
-  conflict: 409,
   method_not_allowed: 405,
   payload_too_large: 413,
   admin_disabled: 503,

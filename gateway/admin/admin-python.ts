@@ -19,6 +19,7 @@ import { Type } from '@sinclair/typebox';
 import { SpecError } from '../../constructs/spec/spec-error.js';
 import type { AdminHandler } from './admin-context.js';
 import { AdminError } from './admin-error.js';
+import { waitForCatalog } from './catalog-wait.js';
 import { parseDotEnv } from './dot-env.js';
 import { parseJsonBody, readBody } from './json-body.js';
 import { checkFunctionName, rejectedByBackend, scriptDefinition, type OverrideFields, type SpecOverrides } from './script-definition.js';
@@ -73,6 +74,7 @@ export const adminPython: AdminHandler = async ({ req, res, deps }) => {
     if (error instanceof SpecError) throw rejectedByBackend(name, error.errors);
     throw error;
   }
+  await waitForCatalog(deps.backend, name, (current) => current?.sourceHash === definition.sourceHash);
   deps.logger.info({ function: name, user: body.option?.user, sourceHash: definition.sourceHash }, 'script uploaded through /admin/python');
   sendJson(res, 200, { url: functionUrl(req, deps.pathPrefix ?? '', name), code: 200, message: 'success', function: name });
 };

@@ -19,6 +19,7 @@ import {
   SCALE_ZERO_LABEL,
   SOURCE_ANNOTATION,
 } from './function-status.js';
+import { waitForCatalog } from './catalog-wait.js';
 import { parseJsonBody, readBody } from './json-body.js';
 import { checkNamespace } from './namespace.js';
 import { checkFunctionName, rejectedByBackend, scriptDefinition, type OverrideFields, type SpecOverrides } from './script-definition.js';
@@ -46,17 +47,16 @@ export const FunctionDeploymentSchema = Type.Object({
 });
 export type FunctionDeployment = Static<typeof FunctionDeploymentSchema>;
 
-export function deployFunction(mode: 'create' | 'update'): AdminHandler {
+export function deployFunction(mode: 'create-or-replace' | 'update'): AdminHandler {
   return async ({ req, res, deps }) => {
     const body = parseJsonBody(await readBody(req, deps.bodyLimit), FunctionDeploymentSchema, 'a FunctionDeployment');
     const name = body.service;
     checkFunctionName(name, 'service');
     checkNamespace(body.namespace, deps.namespace, name);
-    const exists = deps.backend.functions().has(name);
-    if (mode === 'update' && !exists) throw notFound(name);
-    if (mode === 'create' && exists) {
-      throw new AdminError('conflict', `function "${name}" already exists; update it with PUT /system/functions (faas-cli deploy does)`, { function: name });
-    }
+    // PUT of a missing function must be 404: that is how faas-cli decides to POST. POST of an
+    // existing one replaces it, because a catalog fed by a watch may not show a deploy made
+    // a moment ago, and refusing then would fail faas-cli's PUT-404-POST sequence.
+    if (mode === 'update' && !deps.backend.functions().has(name)) throw notFound(name);
     const { overrides, fields } = deploymentOverrides(body);
     const definition = scriptDefinition(name, sourceOf(body), overrides, fields);
     let outcome: 'created' | 'updated';
@@ -66,7 +66,8 @@ export function deployFunction(mode: 'create' | 'update'): AdminHandler {
       if (error instanceof SpecError) throw rejectedByBackend(name, error.errors);
       throw error;
     }
-    deps.logger.info({ function: name, outcome, sourceHash: definition.sourceHash }, 'function deployed through the admin API');
+    const seen = await waitForCatalog(deps.backend, name, (current) => current?.sourceHash === definition.sourceHash);
+    deps.logger.info({ function: name, outcome, sourceHash: definition.sourceHash, seen }, 'function deployed through the admin API');
     sendJson(res, 202, { message: `function "${name}" ${outcome}`, function: name });
   };
 }

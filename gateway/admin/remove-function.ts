@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AdminHandler } from './admin-context.js';
 import { notFound } from './admin-error.js';
+import { waitForCatalog } from './catalog-wait.js';
 import { parseJsonBody, readBody } from './json-body.js';
 import { checkNamespace } from './namespace.js';
 import { sendJson } from './send-json.js';
@@ -19,6 +20,7 @@ export const removeFunction: AdminHandler = async ({ req, res, deps }) => {
   );
   checkNamespace(body.namespace, deps.namespace, body.functionName);
   if (!(await deps.backend.remove(body.functionName))) throw notFound(body.functionName);
+  await waitForCatalog(deps.backend, body.functionName, (current) => current === undefined);
   deps.logger.info({ function: body.functionName }, 'function removed through the admin API');
   sendJson(res, 202, { message: `function "${body.functionName}" removed`, function: body.functionName });
 };

@@ -16,7 +16,7 @@ export interface AdminRoute {
 
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'GET', path: '/system/functions', handler: listFunctions },
-  { method: 'POST', path: '/system/functions', handler: deployFunction('create') },
+  { method: 'POST', path: '/system/functions', handler: deployFunction('create-or-replace') },
   { method: 'PUT', path: '/system/functions', handler: deployFunction('update') },
   { method: 'DELETE', path: '/system/functions', handler: removeFunction },
   { method: 'GET', path: '/system/function/:name', handler: describeFunction },

@@ -179,13 +179,29 @@ describe('deploy', () => {
     expect(backend.functions().get('greeter')!.source).toBe(HELLO);
   });
 
-  it('updates an existing function with PUT, and answers 409 to a second POST', async () => {
+  it('updates an existing function with PUT, and lets POST replace one too', async () => {
     const changed = HELLO.replace('hello {req}', 'hi {req}');
     expect((await call('PUT', '/system/functions', { service: 'hello', source: changed })).status).toBe(202);
     expect(backend.functions().get('hello')!.source).toBe(changed);
-    const again = await call('POST', '/system/functions', { service: 'hello', source: changed });
-    expect(again.status).toBe(409);
-    expect(again.json.message).toContain('PUT');
+    const again = await call('POST', '/system/functions', { service: 'hello', source: HELLO });
+    expect(again.status).toBe(202);
+    expect(backend.functions().get('hello')!.source).toBe(HELLO);
+  });
+
+  it('answers a deploy or remove once the catalog shows it, when the backend learns of writes late', async () => {
+    const lagging = new MemoryBackend([definition('hello')], 50);
+    const late = await startAdminServer(lagging);
+    try {
+      const headers = { authorization: late.auth };
+      const deployed = await fetch(`${late.url}/system/functions`, { method: 'POST', headers, body: JSON.stringify({ service: 'fresh', source: HELLO }) });
+      expect(deployed.status).toBe(202);
+      expect((await fetch(`${late.url}/system/function/fresh`, { headers })).status).toBe(200);
+      const removed = await fetch(`${late.url}/system/functions`, { method: 'DELETE', headers, body: JSON.stringify({ functionName: 'fresh' }) });
+      expect(removed.status).toBe(202);
+      expect((await fetch(`${late.url}/system/function/fresh`, { headers })).status).toBe(404);
+    } finally {
+      await late.close();
+    }
   });
 
   it('applies the deployment\'s envVars, memory, cpu and scale labels over the script\'s block', async () => {

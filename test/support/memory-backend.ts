@@ -13,7 +13,14 @@ export class MemoryBackend implements Backend {
   private readonly counts = new Map<string, number>();
   private readonly events = new EventEmitter();
 
-  constructor(initial: Iterable<FunctionDefinition> = []) {
+  /**
+   * @param watchLagMs with a value, writes show in `functions()` only this long after they
+   *   resolve, as with the Kubernetes backend, which learns of its own writes through a watch.
+   */
+  constructor(
+    initial: Iterable<FunctionDefinition> = [],
+    private readonly watchLagMs?: number,
+  ) {
     for (const def of initial) this.defs.set(def.name, def);
   }
 
@@ -45,17 +52,31 @@ export class MemoryBackend implements Backend {
 
   async deploy(definition: FunctionDefinition): Promise<'created' | 'updated'> {
     const existed = this.defs.has(definition.name);
-    this.defs.set(definition.name, definition);
-    if (!existed) this.counts.set(definition.name, definition.minReplicas);
-    this.events.emit('functions');
+    this.afterLag(() => {
+      this.defs.set(definition.name, definition);
+      if (!existed) this.counts.set(definition.name, definition.minReplicas);
+    });
     return existed ? 'updated' : 'created';
   }
 
   async remove(name: string): Promise<boolean> {
-    const existed = this.defs.delete(name);
-    this.counts.delete(name);
-    if (existed) this.events.emit('functions');
+    const existed = this.defs.has(name);
+    if (existed) {
+      this.afterLag(() => {
+        this.defs.delete(name);
+        this.counts.delete(name);
+      });
+    }
     return existed;
+  }
+
+  private afterLag(change: () => void): void {
+    const apply = () => {
+      change();
+      this.events.emit('functions');
+    };
+    if (this.watchLagMs === undefined) apply();
+    else setTimeout(apply, this.watchLagMs);
   }
 
   onFunctionsChanged(listener: () => void): () => void {
