@@ -98,6 +98,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxBodyBytes: config.maxBodyBytes,
     ...(backend.recordInvocation && { recordInvocation: backend.recordInvocation.bind(backend) }),
   });
+  // A removed function's bookkeeping goes with it.
+  const stopForgetting = backend.onFunctionsChanged(() => {
+    const current = catalog.functions();
+    for (const name of [...waker.known()]) {
+      if (current.has(name)) continue;
+      waker.forget(name);
+      activity.forget(name);
+    }
+  });
   const admin = options.admin?.({ backend, config, logger, invocationCount: (name) => metrics.invocationCount(name) }) ?? notImplementedAdmin;
   const prefix = config.pathPrefix;
   let ready = false;
@@ -157,6 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await reaper.stop();
       const drained = await Promise.race([activity.idle().then(() => true), delay(config.shutdownGraceMs).then(() => false)]);
       if (!drained) logger.warn({ inFlight: activity.inFlight }, 'shutdown grace period over; stopping functions with calls still in flight');
+      stopForgetting();
       waker.close();
       catalog.close();
       await backend.stop();

@@ -87,7 +87,7 @@ export class Waker {
     try {
       for (;;) {
         if (state.reaping !== undefined) {
-          if ((await this.sleep(state.reaping, deadline, cancel)) !== 'changed') return this.giveUp(name, deadline, cancel);
+          if ((await this.sleep(state.reaping, deadline, cancel)) !== 'changed') return this.giveUp(name, cancel);
           continue;
         }
         const ready = this.balancer.pick(name, this.deps.backend.readyEndpoints(name));
@@ -97,7 +97,7 @@ export class Waker {
         const signal = (state.signal ??= newSignal());
         const readyNow = this.balancer.pick(name, this.deps.backend.readyEndpoints(name));
         if (readyNow !== undefined) return readyNow;
-        if ((await this.sleep(signal.promise, deadline, cancel)) !== 'changed') return this.giveUp(name, deadline, cancel);
+        if ((await this.sleep(signal.promise, deadline, cancel)) !== 'changed') return this.giveUp(name, cancel);
       }
     } finally {
       state.waiters--;
@@ -123,6 +123,11 @@ export class Waker {
   busy(name: string): boolean {
     const state = this.states.get(name);
     return state !== undefined && (state.waiters > 0 || state.startingSince !== undefined);
+  }
+
+  /** Functions this waker holds state for. */
+  known(): IterableIterator<string> {
+    return this.states.keys();
   }
 
   forget(name: string): void {
@@ -196,7 +201,8 @@ export class Waker {
     );
   }
 
-  private giveUp(name: string, _deadline: number, cancel: AbortSignal | undefined): never {
+  private giveUp(name: string, cancel: AbortSignal | undefined): never {
+    // Nobody reads this answer; it only ends the wait.
     if (cancel?.aborted) throw new GatewayError('bad_request', `the client calling "${name}" went away before it was ready`, name);
     throw new GatewayError(
       'cold_start_timeout',
