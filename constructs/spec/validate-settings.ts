@@ -8,7 +8,9 @@ import { FaasSettingsSchema, type FaasSettings } from './schema.js';
 import { kebabCase } from './setting-keys.js';
 
 export interface ResolvedSettings extends FaasSettings {
+  /** `idleTimeout` in seconds. */
   readonly idleTimeoutSeconds: number;
+  /** `timeout` in seconds (fractions for `ms`). */
   readonly timeoutSeconds: number;
 }
 
