@@ -91,6 +91,16 @@ describe('faas deploy against a real API server', () => {
     expect(await versions('faas.poorman.dev/function=alpha')).toEqual(alphaBefore);
     expect((await versions('faas.poorman.dev/function=gamma')).size).toBe(1);
   });
+  it('prints what it did as a table and a summary line', async () => {
+    const result = await faas(['deploy']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^KIND +NAMESPACE +NAME +RESULT$/m);
+    expect(result.stdout).toMatch(/^Deployment +deploy-test-\d+ +alpha +unchanged$/m);
+    expect(result.stdout).toMatch(new RegExp(`^1 function in namespace ${namespace} on context .+: \\d+ unchanged; gateway ready \\(1 of 1 replicas available\\)$`, 'm'));
+    // progress goes to stderr, as plain lines when it is not a terminal
+    expect(result.stderr).toMatch(/^deploying .*functions to context /m);
+    expect(result.stderr).toMatch(/^waiting for the gateway/m);
+  });
 });
 
 describe('faas describe, logs and delete', () => {

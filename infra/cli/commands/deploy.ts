@@ -78,5 +78,6 @@ function summary(result: DeployResult): string {
   if (result.pruned.length > 0) counts.set('pruned', result.pruned.length);
   const changes = [...counts].map(([action, n]) => `${n} ${action}`).join(', ');
   const gateway = result.gateway === null ? 'not waited for' : `ready (${result.gateway.message})`;
-  return `\n${result.functions.length} functions in namespace ${result.namespace} on context ${result.context}: ${changes}; gateway ${gateway}`;
+  const n = result.functions.length;
+  return `\n${n} function${n === 1 ? '' : 's'} in namespace ${result.namespace} on context ${result.context}: ${changes}; gateway ${gateway}`;
 }
