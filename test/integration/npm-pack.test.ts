@@ -3,6 +3,7 @@
  * project of its own, whose cdk8s app uses the constructs and synthesizes.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +143,11 @@ describe('a project of its own that installs the tarball', () => {
     );
     const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     await expect(run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project })).resolves.toBeDefined();
+  });
+
+  it('does not download Pulumi for a cdk8s user: it is an optional peer of poorman-faas/pulumi', () => {
+    expect(existsSync(join(project, 'node_modules', '@pulumi', 'pulumi'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules', 'cdk8s-plus-28'))).toBe(true);
   });
 
   it('gets the faas command, which runs from the compiled package', async () => {
