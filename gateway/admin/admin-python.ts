@@ -16,13 +16,12 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Type } from '@sinclair/typebox';
-import { SpecError } from '../../constructs/spec/spec-error.js';
 import type { AdminHandler } from './admin-context.js';
 import { AdminError } from './admin-error.js';
-import { waitForCatalog } from './catalog-wait.js';
 import { parseDotEnv } from './dot-env.js';
 import { parseJsonBody, readBody } from './json-body.js';
-import { checkFunctionName, rejectedByBackend, scriptDefinition, type OverrideFields, type SpecOverrides } from './script-definition.js';
+import { checkFunctionName, scriptDefinition, type OverrideFields, type SpecOverrides } from './script-definition.js';
+import { storeFunction } from './store-function.js';
 import { sendJson } from './send-json.js';
 
 const Base64Text = Type.String({ description: 'base64 of UTF-8 text' });
@@ -68,14 +67,7 @@ export const adminPython: AdminHandler = async ({ req, res, deps }) => {
     (script) => (replica !== undefined && replica > script.maxReplicas ? { ...overrides, maxReplicas: replica } : overrides),
     fields,
   );
-  try {
-    await deps.backend.deploy(definition);
-  } catch (error) {
-    if (error instanceof SpecError) throw rejectedByBackend(name, error.errors);
-    throw error;
-  }
-  await waitForCatalog(deps.backend, name, (current) => current?.sourceHash === definition.sourceHash);
-  deps.logger.info({ function: name, user: body.option?.user, sourceHash: definition.sourceHash }, 'script uploaded through /admin/python');
+  await storeFunction(deps, definition, `/admin/python (user ${JSON.stringify(body.option?.user ?? '')})`);
   sendJson(res, 200, { url: functionUrl(req, deps.pathPrefix ?? '', name), code: 200, message: 'success', function: name });
 };
 
