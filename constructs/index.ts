@@ -2,6 +2,7 @@ export * from './bootstrap-config-map.js';
 export * from './bootstrap-source.js';
 export * from './cluster-scoped.js';
 export * from './function-api.js';
+export * from './function-controller.js';
 export * from './function-crd.js';
 export * from './function-crd-schema.js';
 export * from './function-network-policy.js';

@@ -8,6 +8,7 @@ import { FunctionCrd } from './function-crd.js';
 import { FunctionNetworkPolicy } from './function-network-policy.js';
 import { Gateway, type GatewayProps } from './gateway.js';
 import { BootstrapConfigMap } from './bootstrap-config-map.js';
+import { FunctionController, type FunctionControllerProps } from './function-controller.js';
 import { clusterScoped } from './cluster-scoped.js';
 import { platformLabels } from './labels.js';
 import { checkDnsLabel } from './prop-checks.js';
@@ -40,6 +41,12 @@ export interface PlatformProps {
    * @default {}
    */
   readonly gateway?: Omit<GatewayProps, 'namespace'>;
+  /**
+   * Run the function controller, which builds each Function object's workloads in-cluster.
+   * `PoormanFaasChart` turns it on with `functionWorkloads: 'controller'`.
+   * @default - no controller
+   */
+  readonly controller?: Omit<FunctionControllerProps, 'namespace'>;
 }
 
 /** Namespace, Function CRD, gateway, the shared bootstrap and the NetworkPolicy. */
@@ -59,6 +66,7 @@ export class Platform extends Construct {
   public readonly gateway: Gateway;
   public readonly bootstrap: BootstrapConfigMap;
   public readonly networkPolicy: FunctionNetworkPolicy;
+  public readonly controller?: FunctionController;
 
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
@@ -86,5 +94,12 @@ export class Platform extends Construct {
     this.adminSecretName = this.gateway.adminSecretName;
     this.bootstrap = new BootstrapConfigMap(this, 'Bootstrap', { namespace: this.namespace, bootstrapSource: props.bootstrapSource });
     this.networkPolicy = new FunctionNetworkPolicy(this, 'NetworkPolicy', { namespace: this.namespace });
+    if (props.controller !== undefined) {
+      this.controller = new FunctionController(this, 'Controller', {
+        image: this.gateway.image,
+        ...props.controller,
+        namespace: this.namespace,
+      });
+    }
   }
 }

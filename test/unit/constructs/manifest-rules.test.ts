@@ -13,10 +13,12 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 
 let functions: FunctionDefinition[];
 let manifests: Manifest[];
+let controllerManifests: Manifest[];
 
 beforeAll(async () => {
   functions = await FunctionsFolder.load('functions');
   manifests = synthesizeManifests({ functions });
+  controllerManifests = synthesizeManifests({ functions, functionWorkloads: 'controller' });
 });
 
 const functionObjects = () => manifests.filter((object) => object.metadata.labels?.['faas.poorman.dev/function'] !== undefined);
@@ -34,7 +36,7 @@ describe('every synthesized object', () => {
   });
 
   it('carries the name and part-of labels, and function objects the function label', () => {
-    for (const object of manifests) {
+    for (const object of [...manifests, ...controllerManifests]) {
       const labels = object.metadata.labels ?? {};
       const where = `${object.kind}/${object.metadata.name}`;
       expect(labels['app.kubernetes.io/name'], where).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
@@ -57,8 +59,9 @@ describe('every synthesized object', () => {
   });
 
   it('runs every pod as non-root on a read-only root with nothing to escalate', () => {
-    const deployments = manifests.filter((object) => WORKLOADS.has(object.kind));
-    expect(deployments.length).toBe(functions.length + 1);
+    const deployments = [...manifests, ...controllerManifests].filter((object) => WORKLOADS.has(object.kind));
+    // Every function and the gateway; then the gateway and the controller in controller mode.
+    expect(deployments.length).toBe(functions.length + 3);
     for (const deployment of deployments) {
       const pod = (deployment as any).spec.template.spec;
       const where = deployment.metadata.name;
@@ -78,10 +81,11 @@ describe('every synthesized object', () => {
     }
   });
 
-  it('gives function pods no service-account token, and only the gateway one', () => {
-    for (const deployment of manifests.filter((object) => WORKLOADS.has(object.kind))) {
+  it('gives function pods no service-account token, only the gateway and the controller', () => {
+    for (const deployment of [...manifests, ...controllerManifests].filter((object) => WORKLOADS.has(object.kind))) {
       const pod = (deployment as any).spec.template.spec;
-      expect(pod.automountServiceAccountToken, deployment.metadata.name).toBe(deployment.metadata.name === 'faas-gateway');
+      const platform = deployment.metadata.name === 'faas-gateway' || deployment.metadata.name === 'faas-controller';
+      expect(pod.automountServiceAccountToken, deployment.metadata.name).toBe(platform);
     }
   });
 
