@@ -18,20 +18,20 @@ const setting = (key: string) => {
   const value = config.get(key);
   return value === undefined || value === '' ? undefined : value;
 };
-const namespace = setting('namespace');
+const namespaceSetting = setting('namespace');
 const gatewayImage = setting('gatewayImage');
 const functionImage = setting('functionImage');
 
 const args: PoormanFaasArgs = {
   functionsDir: setting('functionsDir') ?? 'functions',
-  ...(namespace === undefined ? {} : { namespace }),
+  ...(namespaceSetting === undefined ? {} : { namespace: namespaceSetting }),
   ...(gatewayImage === undefined ? {} : { gateway: { image: gatewayImage } }),
   ...(functionImage === undefined ? {} : { image: functionImage }),
 };
 
 const faas = new PoormanFaas('faas', args);
 
-export const namespaceName = faas.namespace;
+export const namespace = faas.namespace;
 export const gatewayServiceName = faas.gatewayServiceName;
 export const gatewayUrl = faas.gatewayUrl;
 export const functionNames = faas.functionNames;

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordResources, valueOf, type Registered } from './mock-monitor.js';
 
 const fixture = new URL('../../fixtures/deploy-functions', import.meta.url).pathname;
@@ -16,7 +16,7 @@ describe('the Pulumi program (infra/pulumi/index.ts) with stack config', () => {
   });
 
   it('exports the namespace, the gateway Service and its in-cluster URL', async () => {
-    expect(await valueOf(program.namespaceName)).toBe('faas-test');
+    expect(await valueOf(program.namespace)).toBe('faas-test');
     expect(await valueOf(program.gatewayServiceName)).toBe('faas-gateway');
     expect(await valueOf(program.gatewayUrl)).toBe('http://faas-gateway.faas-test.svc.cluster.local:8080');
   });
@@ -37,5 +37,21 @@ describe('the Pulumi program (infra/pulumi/index.ts) with stack config', () => {
     };
     expect(image('faas-gateway')).toBe('registry.test/gateway:1');
     expect(image('alpha')).toBe('registry.test/uv:1');
+  });
+});
+
+describe('the Pulumi program with the defaults Pulumi.yaml declares', () => {
+  it("takes an empty image setting as the constructs' default", async () => {
+    // given `pulumi config` as a new stack has it: every declared key, images empty
+    vi.resetModules();
+    const registered = await recordResources({ namespace: 'faas', functionsDir: fixture, gatewayImage: '', functionImage: '' });
+    const program = await import('../../../infra/pulumi/index.js');
+    await valueOf(program.functionNames);
+    const { DEFAULT_FUNCTION_IMAGE } = await import('../../../constructs/python-function.js');
+    const { defaultGatewayImage } = await import('../../../constructs/gateway-image.js');
+    const image = (name: string) =>
+      (registered.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.name === `faas:faas/${name}`)?.inputs.spec as any).template.spec.containers[0].image;
+    expect(image('alpha')).toBe(DEFAULT_FUNCTION_IMAGE);
+    expect(image('faas-gateway')).toBe(defaultGatewayImage());
   });
 });
