@@ -1,5 +1,5 @@
 /**
- * The Pulumi program (`Pulumi.yaml` at the repository root runs it). Stack config, all optional:
+ * The Pulumi program (`Pulumi.yaml` at the repository root runs it; the library is index.ts). Stack config, all optional:
  *
  *   pulumi config set namespace faas
  *   pulumi config set gatewayImage ghcr.io/poorman-faas/poorman-faas-gateway:0.1.0

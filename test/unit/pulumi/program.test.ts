@@ -3,15 +3,15 @@ import { recordResources, valueOf, type Registered } from './mock-monitor.js';
 
 const fixture = new URL('../../fixtures/deploy-functions', import.meta.url).pathname;
 
-describe('the Pulumi program (infra/pulumi/index.ts) with stack config', () => {
+describe('the Pulumi program (infra/pulumi/program.ts) with stack config', () => {
   let registered: Registered[];
-  let program: typeof import('../../../infra/pulumi/index.js');
+  let program: typeof import('../../../infra/pulumi/program.js');
 
   beforeAll(async () => {
     // given the stack config a user sets with `pulumi config set`
     registered = await recordResources({ namespace: 'faas-test', functionsDir: fixture, gatewayImage: 'registry.test/gateway:1', functionImage: 'registry.test/uv:1' });
     // when the program runs
-    program = await import('../../../infra/pulumi/index.js');
+    program = await import('../../../infra/pulumi/program.js');
     await valueOf(program.functionNames);
   });
 
@@ -45,7 +45,7 @@ describe('the Pulumi program with the defaults Pulumi.yaml declares', () => {
     // given `pulumi config` as a new stack has it: every declared key, images empty
     vi.resetModules();
     const registered = await recordResources({ namespace: 'faas', functionsDir: fixture, gatewayImage: '', functionImage: '' });
-    const program = await import('../../../infra/pulumi/index.js');
+    const program = await import('../../../infra/pulumi/program.js');
     await valueOf(program.functionNames);
     const { DEFAULT_FUNCTION_IMAGE } = await import('../../../constructs/python-function.js');
     const { defaultGatewayImage } = await import('../../../constructs/gateway-image.js');

@@ -1,0 +1,2 @@
+export * from './poorman-faas.js';
+export * from './kubernetes-resource.js';
