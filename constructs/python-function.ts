@@ -93,8 +93,10 @@ export class PythonFunction extends Construct {
     const bootstrap: BootstrapSource =
       props.bootstrapSource === undefined ? bootstrapSource() : bootstrapFromText(props.bootstrapSource);
     this.scriptKey = scriptKey(definition);
+    // From the text itself rather than `definition.sourceHash`, which a hand-built definition may leave stale.
     this.contentHash = createHash('sha256')
-      .update(`${definition.sourceHash}\n${bootstrap.sha256}\n${this.scriptKey}`)
+      .update(`${bootstrap.sha256}\n${this.scriptKey}\n`)
+      .update(definition.source)
       .digest('hex');
 
     const names = derivedNames(definition.name);
@@ -110,6 +112,7 @@ export class PythonFunction extends Construct {
       spec: {
         // No `replicas`: the autoscaler (1..max) and the gateway (0 <-> 1) own the live count,
         // so re-applying the manifest never resets it. A first apply starts one replica.
+        // Old ReplicaSets are only for rollbacks, which here means redeploying the old script.
         revisionHistoryLimit: 2,
         selector: { matchLabels: functionSelector(definition.name) },
         template: {
