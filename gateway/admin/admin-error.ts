@@ -9,6 +9,7 @@ export type AdminErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
+  | 'backend_failed'
   | 'admin_disabled'
   | 'internal';
 
@@ -19,6 +20,7 @@ const STATUS: Readonly<Record<AdminErrorCode, number>> = {
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
+  backend_failed: 502,
   admin_disabled: 503,
   internal: 500,
 };
@@ -59,4 +61,11 @@ export function notFound(name: string): AdminError {
   return new AdminError('not_found', `no function named "${name}"; GET /system/functions lists the deployed ones`, {
     function: name,
   });
+}
+
+/** A backend call that failed for its own reasons (API server down, Deployment missing): 502, naming both. */
+export function backendFailed(kind: string, action: string, name: string, error: unknown): AdminError {
+  if (error instanceof AdminError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new AdminError('backend_failed', `the ${kind} backend could not ${action} function "${name}": ${reason}`, { function: name });
 }

@@ -1,7 +1,7 @@
 /** `POST /system/scale-function/<name>` with `{"replicas": n}`; the path names the function. */
 import { Type } from '@sinclair/typebox';
 import type { AdminHandler } from './admin-context.js';
-import { AdminError, notFound } from './admin-error.js';
+import { AdminError, backendFailed, notFound } from './admin-error.js';
 import { parseJsonBody, readBody } from './json-body.js';
 import { checkNamespace } from './namespace.js';
 import { sendJson } from './send-json.js';
@@ -24,7 +24,9 @@ export const scaleFunction: AdminHandler = async ({ req, res, name, deps }) => {
   if (body.replicas > def.maxReplicas) {
     throw new AdminError('bad_request', `field 'replicas' (${body.replicas}) must be <= max-replicas (${def.maxReplicas}) of function "${fn}"; raise max-replicas in its [tool.faas] block to allow more`, { function: fn });
   }
-  await deps.backend.scale(fn, body.replicas);
+  await deps.backend.scale(fn, body.replicas).catch((error: unknown) => {
+    throw backendFailed(deps.backend.kind, 'scale', fn, error);
+  });
   deps.logger.info({ function: fn, replicas: body.replicas }, 'function scaled through the admin API');
   sendJson(res, 202, { message: `function "${fn}" scaled to ${body.replicas}`, function: fn, replicas: body.replicas });
 };

@@ -2,6 +2,7 @@
 import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
 import { SpecError } from '../../constructs/spec/spec-error.js';
 import type { AdminApiDeps } from './admin-context.js';
+import { backendFailed } from './admin-error.js';
 import { waitForCatalog } from './catalog-wait.js';
 import { rejectedByBackend } from './script-definition.js';
 
@@ -12,7 +13,7 @@ export async function storeFunction(deps: AdminApiDeps, definition: FunctionDefi
   } catch (error) {
     // A backend checks again (the local one reloads the folder); its verdict is the caller's 400.
     if (error instanceof SpecError) throw rejectedByBackend(definition.name, error.errors);
-    throw error;
+    throw backendFailed(deps.backend.kind, 'deploy', definition.name, error);
   }
   const seen = await waitForCatalog(deps.backend, definition.name, (current) => current?.sourceHash === definition.sourceHash);
   deps.logger.info({ function: definition.name, outcome, sourceHash: definition.sourceHash, listed: seen }, `function ${outcome} through ${via}`);

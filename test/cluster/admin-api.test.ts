@@ -10,7 +10,7 @@ import { KubernetesBackend } from '../../gateway/backends/kubernetes/kubernetes-
 import { loadKubeConfig } from '../../gateway/backends/kubernetes/kube-config.js';
 import { startAdminServer, type AdminServer } from '../support/admin-server.js';
 import { ClusterClient } from './harness.js';
-import { ensureCrd } from './platform-objects.js';
+import { applyServerSide, ensureCrd, platformFor } from './platform-objects.js';
 
 const cluster = new ClusterClient(inject('cluster'));
 const namespace = `admin-test-${process.pid}`;
@@ -61,6 +61,23 @@ describe('the admin API over the Kubernetes backend', () => {
     expect(object.spec).toMatchObject({ env: { GREETING: 'hi', MODE: 'cluster' }, cpu: '200m', memory: '64Mi', maxReplicas: 3 });
     expect(object.spec.source).toContain('# env = { GREETING = "hi", MODE = "cluster" }');
     expect(object.metadata.labels['faas.poorman.dev/function']).toBe('hello');
+  });
+
+  it('answers 502 naming the function when its Deployment does not exist yet', async () => {
+    const refused = await admin('POST', '/system/scale-function/hello', { replicas: 1 });
+    expect(refused.status).toBe(502);
+    expect(refused.json).toMatchObject({ error: 'backend_failed', function: 'hello', message: expect.stringContaining('the kubernetes backend could not scale function "hello"') });
+  });
+
+  it('scales the function\'s Deployment through its scale subresource', async () => {
+    const deployment = platformFor(namespace, [backend.functions().get('hello')!]).filter((m) => m.kind === 'Deployment' && m.metadata.name === 'hello');
+    expect(deployment).toHaveLength(1);
+    await applyServerSide(cluster, deployment);
+    expect((await admin('POST', '/system/scale-function/hello', { replicas: 2 })).status).toBe(202);
+    expect((await cluster.getJson(['deployment', 'hello', '-n', namespace])).spec.replicas).toBe(2);
+    expect((await admin('GET', '/system/function/hello')).json.replicas).toBe(2);
+    expect((await admin('POST', '/system/scale-function/hello', { replicas: 0 })).status).toBe(202);
+    expect((await cluster.getJson(['deployment', 'hello', '-n', namespace])).spec.replicas).toBe(0);
   });
 
   it('refuses a script with bad metadata and creates nothing', async () => {
