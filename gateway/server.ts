@@ -110,12 +110,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const admin = options.admin?.({ backend, config, logger, invocationCount: (name) => metrics.invocationCount(name) }) ?? notImplementedAdmin;
   const prefix = config.pathPrefix;
   let ready = false;
+  // Until the first discovery is complete the catalog is empty: a call then waits for it instead
+  // of getting a 404 (a restarted gateway takes traffic while it lists functions).
+  let discovered = false;
+  let markDiscovered: () => void = () => undefined;
+  const discovery = new Promise<void>((resolve) => (markDiscovered = resolve));
+  const serveFunction = (req: IncomingMessage, res: ServerResponse): void => {
+    const exchange = new Exchange(req, res, performance.now());
+    if (discovered) callFunction(exchange);
+    else void discovery.then(() => callFunction(exchange));
+  };
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const path = prefix !== '' && url.startsWith(prefix) ? url.slice(prefix.length) : url;
     if (path.startsWith('/function/') || path.startsWith('/gateway/') || path.startsWith('/invoke/')) {
-      callFunction(new Exchange(req, res, performance.now()));
+      serveFunction(req, res);
     } else if (path === '/healthz') {
       plain(res, 200, 'OK');
     } else if (path === '/readyz') {
@@ -128,7 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     } else if (path.startsWith('/system/') || path === '/system' || path.startsWith('/admin/')) {
       admin(req, res).catch((error: Error) => sendError(res, new GatewayError('upstream_error', `admin API failed: ${error.message}`)));
     } else {
-      callFunction(new Exchange(req, res, performance.now()));
+      serveFunction(req, res);
     }
   });
   // Functions set their own timeouts; the server's would cut long calls and slow uploads first.
@@ -150,10 +160,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await backend.start();
   } catch (error) {
     server.close();
+    // Calls held for the discovery that failed get their connection closed, not a hang.
+    server.closeAllConnections();
     await dispatcher.close();
     throw error;
   }
   catalog.refresh();
+  discovered = true;
+  markDiscovered();
   ready = true;
   reaper.start();
 
