@@ -59,6 +59,16 @@ describe('the admin API in the gateway, over local uv processes', () => {
     expect(response.json).toEqual({ greeting: 'hi', mode: 'api', method: 'PUT', query: { x: '1' }, body: 'payload', header: 'yes' });
   });
 
+  it('loses nothing on a restart: a new backend on the same folder finds the deployed function as deployed', async () => {
+    const restarted = new LocalBackend({ functionsDir, logger: pino({ level: 'silent' }), watch: false });
+    await restarted.start();
+    try {
+      expect(restarted.functions().get('inspect')).toMatchObject({ env: { GREETING: 'hi', MODE: 'api' } });
+    } finally {
+      await restarted.stop();
+    }
+  });
+
   it('refuses a script with bad metadata with file:line errors; the folder and the other functions are untouched', async () => {
     const refused = await admin('POST', '/system/functions', { service: 'broken', source: BAD });
     expect(refused.status).toBe(400);
