@@ -90,8 +90,8 @@ export function functionNamedIn(value: unknown): { function?: string } {
   }
   if (typeof object !== 'object' || object === null) return {};
   const record = object as Record<string, unknown>;
-  for (const key of ['service', 'functionName', 'serviceName']) {
-    const name = record[key];
+  const option = record.option as Record<string, unknown> | undefined;
+  for (const name of [record.service, record.functionName, record.serviceName, option?.name]) {
     if (typeof name === 'string' && name !== '') return { function: name };
   }
   return {};

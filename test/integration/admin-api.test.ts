@@ -67,6 +67,8 @@ describe('authentication', () => {
     const removed = await call('DELETE', '/system/functions', { functionName: 'hello' }, {});
     expect(removed.status).toBe(401);
     expect(removed.json.function).toBe('hello');
+    const uploaded = await call('POST', '/admin/python', { script: 'eA==', option: { name: 'seeded' } }, { authorization: 'Bearer ' });
+    expect(uploaded.json).toMatchObject({ error: 'unauthorized', function: 'seeded' });
     await stillServed('hello');
   });
 
