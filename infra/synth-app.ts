@@ -16,8 +16,16 @@ export const CHART_NAME = 'poorman-faas';
 export interface SynthResult {
   /** The YAML file written. */
   readonly file: string;
+  /** The folder the functions were read from. */
+  readonly functionsDir: string;
   readonly functions: number;
   readonly objects: number;
+}
+
+/** What synth tells a person it did; an empty folder is worth a hint, not an error. */
+export function synthSummary(result: SynthResult): string {
+  const wrote = `wrote ${result.file}: ${result.objects} objects for ${result.functions} ${result.functions === 1 ? 'function' : 'functions'}`;
+  return result.functions > 0 ? wrote : `${wrote}\nno *.py scripts in ${result.functionsDir}, so only the platform; create one with: faas new hello`;
 }
 
 export async function synthApp(settings: SynthSettings): Promise<SynthResult> {
@@ -30,5 +38,5 @@ export async function synthApp(settings: SynthSettings): Promise<SynthResult> {
   mkdirSync(settings.outDir, { recursive: true });
   // One file, in apply order (namespace and CRD first): what `kubectl apply -f dist/` wants.
   writeFileSync(file, manifestsYaml(manifests));
-  return { file, functions: functions.length, objects: manifests.length };
+  return { file, functionsDir: settings.functionsDir, functions: functions.length, objects: manifests.length };
 }

@@ -1,6 +1,6 @@
 /** `faas synth`: write the manifests of the platform and every function to one YAML file. */
 import type { Command } from 'commander';
-import { synthApp } from '../../synth-app.js';
+import { synthApp, synthSummary } from '../../synth-app.js';
 import { synthSettings } from '../../synth-settings.js';
 import { synthHelm } from '../../helm-synth.js';
 import { packageVersion } from '../package-version.js';
@@ -28,7 +28,7 @@ export function register(program: Command): void {
       }
       if (options.chartVersion !== undefined) throw new Error('--chart-version applies to --format helm only');
       const result = await synthApp(settings);
-      console.log(`wrote ${result.file}: ${result.objects} objects for ${result.functions} functions`);
+      console.log(synthSummary(result));
       console.log(`apply it with: kubectl apply --server-side -f ${result.file}`);
     });
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { synthApp } from '../../../infra/synth-app.js';
+import { synthApp, synthSummary } from '../../../infra/synth-app.js';
 import { synthSettings } from '../../../infra/synth-settings.js';
 import { FunctionsFolderError } from '../../../constructs/functions-folder.js';
 
@@ -22,7 +22,7 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 describe('synthApp', () => {
   it('writes the platform and every function to one YAML file', async () => {
     const result = await synthApp(synthSettings({ functions: GOOD, out: work }, {}, work));
-    expect(result).toStrictEqual({ file: join(work, 'poorman-faas.k8s.yaml'), functions: 1, objects: 14 });
+    expect(result).toStrictEqual({ file: join(work, 'poorman-faas.k8s.yaml'), functionsDir: GOOD, functions: 1, objects: 14 });
     const docs = parseAllDocuments(readFileSync(result.file, 'utf8')).map((doc) => doc.toJS() as { kind: string; metadata: { name: string } });
     expect(docs.filter((doc) => doc.metadata.name === 'ok').map((doc) => doc.kind)).toStrictEqual([
       'Deployment',
@@ -31,6 +31,14 @@ describe('synthApp', () => {
       'Function',
     ]);
     expect(docs.map((doc) => doc.metadata.name)).toContain('ok-code');
+  });
+
+  it('writes the platform alone for an empty folder, and says how to add a function', async () => {
+    const result = await synthApp(synthSettings({ functions: work, out: join(work, 'out') }, {}, work));
+    expect(result.functions).toBe(0);
+    expect(synthSummary(result)).toBe(
+      `wrote ${result.file}: 9 objects for 0 functions\nno *.py scripts in ${work}, so only the platform; create one with: faas new hello`,
+    );
   });
 
   it('stops with every problem of every script and writes nothing', async () => {
