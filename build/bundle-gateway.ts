@@ -30,6 +30,8 @@ const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:mod
 export interface BundleResult {
   readonly outdir: string;
   readonly files: readonly string[];
+  /** Every file esbuild read, relative to the package root. */
+  readonly inputs: readonly string[];
 }
 
 export async function bundleGateway(root: string, outdir = join(root, 'dist', 'gateway')): Promise<BundleResult> {
@@ -55,5 +57,5 @@ export async function bundleGateway(root: string, outdir = join(root, 'dist', 'g
     plugins: [urlAssets(root, assets)],
   });
   for (const asset of assets) await shipAsset(root, outdir, asset);
-  return { outdir, files: [...Object.keys(result.metafile.outputs), ...assets] };
+  return { outdir, files: [...Object.keys(result.metafile.outputs), ...assets], inputs: [...Object.keys(result.metafile.inputs), ...assets] };
 }

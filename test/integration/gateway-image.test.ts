@@ -5,11 +5,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCopy, imageRuntime, processIds, startAsImage, type ImageProcess } from '../support/image-process.js';
-import { packedPackage } from '../support/packed-package.js';
+import { packedPackage, REPO_ROOT } from '../support/packed-package.js';
+import { parseDockerfile } from '../support/dockerfile.js';
+import { bundleGateway } from '../../build/bundle-gateway.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -78,5 +81,29 @@ describe.skipIf(!isRoot)('the gateway bundle, run as the image runs it', () => {
 
   it('wrote nothing into its own folder', async () => {
     expect((await readdir(gateway.app, { recursive: true })).sort()).toEqual(shipped);
+  });
+});
+
+describe('the image build stage', () => {
+  it('copies, past .dockerignore, every source file the bundle is made of', async () => {
+    const temp = await mkdtemp(join(tmpdir(), 'faas-bundle-inputs-'));
+    try {
+      const { inputs } = await bundleGateway(REPO_ROOT, temp);
+      const own = inputs.filter((file) => !file.startsWith('node_modules/'));
+      expect(own).toContain('gateway/main.ts');
+      const stages = parseDockerfile(await readFile(join(REPO_ROOT, 'Dockerfile'), 'utf8'));
+      const copied = stages[0]!.instructions
+        .filter((i) => i.name === 'COPY')
+        .flatMap((i) => i.args.split(/\s+/).filter((word) => !word.startsWith('--')).slice(0, -1));
+      const allowed = (await readFile(join(REPO_ROOT, '.dockerignore'), 'utf8'))
+        .split('\n')
+        .filter((line) => line.startsWith('!'))
+        .map((line) => line.slice(1).replace(/\*\*$/, ''));
+      const inside = (file: string, patterns: string[]): boolean => patterns.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p));
+      expect(own.filter((file) => !inside(file, copied))).toEqual([]);
+      expect(own.filter((file) => !inside(file, allowed))).toEqual([]);
+    } finally {
+      await rm(temp, { recursive: true, force: true });
+    }
   });
 });
