@@ -26,6 +26,8 @@ export interface FunctionStatus {
   readonly invocationCount: number;
   readonly replicas: number;
   readonly availableReplicas: number;
+  /** RFC 3339, seconds precision; absent when unknown. */
+  readonly createdAt?: string;
 }
 
 /** Annotation keys of this platform, under its API group. */
@@ -54,6 +56,7 @@ export function functionStatus(
   counts: ReplicaCounts,
   namespace: string,
   invocationCount: number,
+  created?: string,
 ): FunctionStatus {
   return {
     name: def.name,
@@ -77,6 +80,7 @@ export function functionStatus(
     invocationCount,
     replicas: nonNegativeInteger(counts.desired),
     availableReplicas: nonNegativeInteger(counts.ready),
+    ...(created !== undefined && { createdAt: created }),
   };
 }
 

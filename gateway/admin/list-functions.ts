@@ -2,6 +2,7 @@
 import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
 import type { AdminApiDeps, AdminHandler } from './admin-context.js';
 import { notFound } from './admin-error.js';
+import { createdAt } from './created-at.js';
 import { functionStatus, type FunctionStatus } from './function-status.js';
 import { checkNamespace } from './namespace.js';
 import { sendJson } from './send-json.js';
@@ -23,5 +24,5 @@ export const describeFunction: AdminHandler = async ({ res, url, name, deps }) =
 };
 
 function statusOf(def: FunctionDefinition, deps: AdminApiDeps): FunctionStatus {
-  return functionStatus(def, deps.backend.replicas(def.name), deps.namespace, deps.invocationCount(def.name));
+  return functionStatus(def, deps.backend.replicas(def.name), deps.namespace, deps.invocationCount(def.name), createdAt(def));
 }

@@ -23,6 +23,7 @@ const auth = `Basic ${Buffer.from(`${TEST_CREDENTIALS.user}:${TEST_CREDENTIALS.p
 let root: string;
 let functionsDir: string;
 let gateway: RunningGateway;
+const startedAt = Date.now();
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'faas-admin-'));
@@ -53,7 +54,11 @@ describe('the admin API in the gateway, over local uv processes', () => {
     expect(deployed.status).toBe(202);
     const written = readFileSync(join(functionsDir, 'inspect.py'), 'utf8');
     expect(written).toContain('# env = { GREETING = "hi", MODE = "api" }');
-    expect((await admin('GET', '/system/function/inspect')).json).toMatchObject({ name: 'inspect', envVars: { GREETING: 'hi', MODE: 'api' } });
+    const described = (await admin('GET', '/system/function/inspect')).json;
+    expect(described).toMatchObject({ name: 'inspect', envVars: { GREETING: 'hi', MODE: 'api' } });
+    // The script's birth time, in the RFC 3339 form faas-cli parses; it cannot predate the test.
+    expect(described.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(Date.parse(described.createdAt)).toBeGreaterThanOrEqual(Math.floor(startedAt / 1000) * 1000);
     const response = await call(`${gateway.url}/function/inspect?x=1`, { method: 'PUT', headers: { 'x-test': 'yes' }, body: 'payload' });
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ greeting: 'hi', mode: 'api', method: 'PUT', query: { x: '1' }, body: 'payload', header: 'yes' });
