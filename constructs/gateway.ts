@@ -185,20 +185,19 @@ export class Gateway extends Construct {
 }
 
 /**
- * What the gateway may do, in its namespace only: read Function objects and write their status,
- * scale Deployments through the scale subresource, watch which pods are ready, hold the reaper's
- * Lease, and report Events. No Secrets, no pods/exec, nothing cluster-scoped.
+ * What the gateway may do, in its namespace only, and exactly the calls it makes (the cluster
+ * tier's RBAC test checks both ways): watch Function objects, apply and delete them for the admin
+ * API (server-side apply creates with `create`), patch their status, read and patch the scale
+ * subresource, watch EndpointSlices, hold the reaper's Lease. No Secrets, no pods/exec, nothing
+ * cluster-scoped.
  */
 export function gatewayRules(functionWrites: boolean): k8s.PolicyRule[] {
-  const functionVerbs = functionWrites
-    ? ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']
-    : ['get', 'list', 'watch'];
+  const functionVerbs = functionWrites ? ['list', 'watch', 'create', 'patch', 'delete'] : ['list', 'watch'];
   return [
     { apiGroups: [FUNCTION_GROUP], resources: [FUNCTION_PLURAL], verbs: functionVerbs },
-    { apiGroups: [FUNCTION_GROUP], resources: [`${FUNCTION_PLURAL}/status`], verbs: ['get', 'update', 'patch'] },
-    { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'update', 'patch'] },
+    { apiGroups: [FUNCTION_GROUP], resources: [`${FUNCTION_PLURAL}/status`], verbs: ['patch'] },
+    { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
     { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-    { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create'] },
   ];
 }

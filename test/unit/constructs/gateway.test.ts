@@ -26,19 +26,18 @@ describe('Gateway', () => {
       kind: 'Role',
       metadata: { name: 'faas-gateway', namespace: 'faas', labels },
       rules: [
-        { apiGroups: ['faas.poorman.dev'], resources: ['functions'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-        { apiGroups: ['faas.poorman.dev'], resources: ['functions/status'], verbs: ['get', 'update', 'patch'] },
-        { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'update', 'patch'] },
+        { apiGroups: ['faas.poorman.dev'], resources: ['functions'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] },
+        { apiGroups: ['faas.poorman.dev'], resources: ['functions/status'], verbs: ['patch'] },
+        { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-        { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create'] },
       ],
     });
   });
 
   it('reads Function objects only, when the admin API may not write them', () => {
     const role = synth({ functionWrites: false })('Role') as { rules: { resources: string[]; verbs: string[] }[] };
-    expect(role.rules[0]).toStrictEqual({ apiGroups: ['faas.poorman.dev'], resources: ['functions'], verbs: ['get', 'list', 'watch'] });
+    expect(role.rules[0]).toStrictEqual({ apiGroups: ['faas.poorman.dev'], resources: ['functions'], verbs: ['list', 'watch'] });
   });
 
   it('never touches secrets, pods or anything cluster-scoped', () => {
