@@ -57,9 +57,10 @@ export const adminPython: AdminHandler = async ({ req, res, deps }) => {
     [overrides.env, fields.env] = [parsed.env, field];
   }
   const replica = body.option?.replica;
-  if (replica !== undefined) [overrides.minReplicas, fields.minReplicas] = [replica, 'option.replica'];
-
-  if (replica !== undefined) fields.maxReplicas = 'option.replica';
+  if (replica !== undefined) {
+    overrides.minReplicas = replica;
+    fields.minReplicas = fields.maxReplicas = 'option.replica';
+  }
   // The seed's `replica` is a count to run, so a script's lower ceiling rises to meet it.
   const definition = scriptDefinition(
     name,
