@@ -144,7 +144,9 @@ function describe(error: ValueError, path: readonly string[], propertySchema: TS
       return `${label} is ${given}; it must be at most ${schema.maximum}`;
     case ValueErrorType.StringPattern: {
       const form = PATTERN_FORMS[schema.pattern as string] ?? `of the form ${schema.pattern}`;
-      return `${label} is ${given}, which is not ${form}${example === undefined ? '' : `; write e.g. ${example}`}`;
+      const nearest = typeof error.value === 'string' ? nearestForm(schema.pattern as string, error.value, path[0]!) : undefined;
+      const fix = nearest !== undefined ? `; did you mean ${JSON.stringify(nearest)}?` : example === undefined ? '' : `; write e.g. ${example}`;
+      return `${label} is ${given}, which is not ${form}${fix}`;
     }
     case ValueErrorType.StringMinLength:
       return `${label} is empty; give a value${example === undefined ? '' : `, e.g. ${example}`}`;
@@ -160,6 +162,27 @@ function describe(error: ValueError, path: readonly string[], propertySchema: TS
       const whole = path.length > 1 ? exampleOf(propertySchema, false) : example;
       return `${label} must be ${kindOf(schema)}, not ${given}${whole === undefined ? '' : `; e.g. ${path[0]} = ${whole}`}`;
   }
+}
+
+/** The usual slips in quantities and durations (`128MB`, `1 Gi`, `2 min`), corrected. */
+function nearestForm(pattern: string, value: string, key: string): string | undefined {
+  if (pattern === QUANTITY_PATTERN) {
+    // Byte units only make sense for memory; "1GB" of CPU has no near miss.
+    const bytes = /memory/i.test(key) ? /^([0-9.]+)\s*([kKMGTP])i?B$/.exec(value.trim()) : null;
+    if (bytes) return `${bytes[1]}${bytes[2]!.toUpperCase()}i`;
+    const spaced = value.replace(/\s+/g, '');
+    if (spaced !== value && new RegExp(pattern).test(spaced)) return spaced;
+  }
+  if (pattern === DURATION_PATTERN) {
+    if (/^[0-9]+(\.[0-9]+)?$/.test(value.trim())) return `${value.trim()}s`;
+    const words: Readonly<Record<string, string>> = { ms: 'ms', millisecond: 'ms', sec: 's', second: 's', min: 'm', minute: 'm', hour: 'h', hr: 'h' };
+    const spelled = value.trim().replace(/([0-9.]+)\s*([a-z]+?)s?\b/gi, (match, amount: string, unit: string) => {
+      const short = words[unit.toLowerCase()] ?? (/^[smh]$/i.test(unit) ? unit.toLowerCase() : undefined);
+      return short === undefined ? match : `${amount}${short}`;
+    }).replace(/\s+/g, '');
+    if (spelled !== value && new RegExp(pattern).test(spelled)) return spelled;
+  }
+  return undefined;
 }
 
 /** The schema's first example in TOML form; for an item of a list or table, the first item's. */

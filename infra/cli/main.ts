@@ -1,39 +1,37 @@
 /**
  * `faas`: the command line. Each subcommand lives in `commands/<name>.ts` and registers
- * itself; this file is only the list.
+ * itself; this file is only the list, in the order `faas --help` shows them.
  */
 import { Command } from 'commander';
 import { packageVersion } from './package-version.js';
-import { register as registerDelete } from './commands/delete.js';
-import { register as registerDeploy } from './commands/deploy.js';
-import { register as registerDescribe } from './commands/describe.js';
-import { register as registerDev } from './commands/dev.js';
-import { register as registerDocs } from './commands/docs.js';
-import { register as registerInvoke } from './commands/invoke.js';
-import { register as registerList } from './commands/list.js';
-import { register as registerLogs } from './commands/logs.js';
-import { register as registerNew } from './commands/new.js';
-import { register as registerSynth } from './commands/synth.js';
-import { register as registerValidate } from './commands/validate.js';
+
+type CommandModule = { register(program: Command): void };
+
+// Loaded on demand: `faas validate` should not pay for the Kubernetes client and cdk8s.
+const commands: Readonly<Record<string, () => Promise<CommandModule>>> = {
+  new: () => import('./commands/new.js'),
+  validate: () => import('./commands/validate.js'),
+  synth: () => import('./commands/synth.js'),
+  docs: () => import('./commands/docs.js'),
+  dev: () => import('./commands/dev.js'),
+  list: () => import('./commands/list.js'),
+  invoke: () => import('./commands/invoke.js'),
+  deploy: () => import('./commands/deploy.js'),
+  describe: () => import('./commands/describe.js'),
+  logs: () => import('./commands/logs.js'),
+  delete: () => import('./commands/delete.js'),
+};
 
 const program = new Command('faas')
   .description('A folder of PEP 723 Python scripts as scale-to-zero functions on Kubernetes.')
   .version(packageVersion())
   .showHelpAfterError();
 
-registerNew(program);
-registerValidate(program);
-registerSynth(program);
-registerDocs(program);
-registerDev(program);
-registerList(program);
-registerInvoke(program);
-registerDeploy(program);
-registerDescribe(program);
-registerLogs(program);
-registerDelete(program);
-
 try {
+  const named = process.argv[2];
+  // Help, a typo or no command at all needs every command registered to list or suggest them.
+  const needed = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
+  for (const module of await Promise.all(needed.map((name) => commands[name]!()))) module.register(program);
   await program.parseAsync();
 } catch (error) {
   // Commands throw for conditions the user can fix; a stack trace would bury the message.

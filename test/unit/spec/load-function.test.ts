@@ -153,8 +153,27 @@ describe('loadFunction: each error at its file:line', () => {
   it('a bad duration gives the expected form with examples', () => {
     const text = script('# /// script', '#', '# [tool.faas]', '# idle-timeout = "2 minutes"', '# ///');
     expect(errorsOf(loadFunction('f/idle.py', text))).toEqual([
-      `f/idle.py:4: 'idle-timeout' is "2 minutes", which is not a duration: a number and a unit (ms, s, m, h); write e.g. "2m" or "90s"`,
+      `f/idle.py:4: 'idle-timeout' is "2 minutes", which is not a duration: a number and a unit (ms, s, m, h); did you mean "2m"?`,
     ]);
+  });
+
+  it('a duration or quantity that is not even close gets the schema examples', () => {
+    const text = script('# /// script', '# [tool.faas]', '# idle-timeout = "2 weeks"', '# memory = "lots"', '# ///');
+    expect(errorsOf(loadFunction('f/far.py', text))).toEqual([
+      `f/far.py:3: 'idle-timeout' is "2 weeks", which is not a duration: a number and a unit (ms, s, m, h); write e.g. "2m" or "90s"`,
+      `f/far.py:4: 'memory' is "lots", which is not a Kubernetes quantity; write e.g. "128Mi" or "1Gi"`,
+    ]);
+  });
+
+  it.each([
+    ['memory', '128MB', '128Mi'],
+    ['memory', '1 Gi', '1Gi'],
+    ['timeout', '30', '30s'],
+    ['timeout', '90 sec', '90s'],
+    ['idle-timeout', '1 hour 30 minutes', '1h30m'],
+  ])('%s = %j suggests %j', (key, value, suggestion) => {
+    const text = script('# /// script', '# [tool.faas]', `# ${key} = ${JSON.stringify(value)}`, '# ///');
+    expect(errorsOf(loadFunction('f/near.py', text))[0]).toMatch(new RegExp(`^f/near\\.py:3: '${key}' is .*; did you mean "${suggestion}"\\?$`));
   });
 
   it('a zero duration and a zero quantity are refused', () => {
