@@ -24,6 +24,8 @@ export const DEFAULT_FUNCTION_IMAGE = 'ghcr.io/astral-sh/uv:python3.12-bookworm-
 export const FUNCTION_PORT = 8080;
 /** Where the script and the bootstrap are projected, read-only. */
 export const CODE_DIR = '/var/faas/code';
+/** How long a stopping pod keeps accepting requests before SIGTERM. */
+export const PRE_STOP_SECONDS = 3;
 /** Where each Secret named in `secrets` is mounted: `<dir>/<secret>`. */
 export const SECRETS_DIR = '/var/faas/secrets';
 /** The writable emptyDir for uv's cache, script environments, Python installs; also HOME and the working directory. */
@@ -174,7 +176,7 @@ export class PythonFunction extends Construct {
       // With a thousand Services in the namespace, service links would add thousands of variables.
       enableServiceLinks: false,
       // Let requests in flight finish after SIGTERM: the longest one may take `timeout`.
-      terminationGracePeriodSeconds: Math.ceil(definition.timeoutSeconds) + 10,
+      terminationGracePeriodSeconds: PRE_STOP_SECONDS + Math.ceil(definition.timeoutSeconds) + 10,
       securityContext: podSecurityContext(),
       containers: [
         {
@@ -193,6 +195,9 @@ export class PythonFunction extends Construct {
           // every handler style, including scripts that serve HTTP themselves.
           startupProbe: { tcpSocket: { port }, periodSeconds: 1, failureThreshold: 600, timeoutSeconds: 1 },
           readinessProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 1 },
+          // Keep serving while the gateway and kube-proxy learn from the EndpointSlice that the
+          // pod is going away; SIGTERM then drains the requests in flight.
+          lifecycle: { preStop: { exec: { command: ['sleep', String(PRE_STOP_SECONDS)] } } },
           securityContext: containerSecurityContext(),
           volumeMounts: [
             { name: 'code', mountPath: CODE_DIR, readOnly: true },

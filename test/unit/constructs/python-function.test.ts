@@ -146,9 +146,10 @@ describe('PythonFunction', () => {
     ]);
   });
 
-  it('gives requests in flight the function timeout to finish after SIGTERM', () => {
+  it('keeps serving briefly after endpoints drop it, then gives requests in flight the function timeout', () => {
     const pod = synth({ text: script(['timeout = "2m"']) }).byKind('Deployment').spec.template.spec;
-    expect(pod.terminationGracePeriodSeconds).toBe(130);
+    expect(pod.terminationGracePeriodSeconds).toBe(133);
+    expect(pod.containers[0].lifecycle).toStrictEqual({ preStop: { exec: { command: ['sleep', '3'] } } });
   });
 
   it('carries the whole spec in the Function object', () => {
