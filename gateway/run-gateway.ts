@@ -4,7 +4,8 @@
  * image) and `faas dev` both start it.
  */
 import type { Logger } from 'pino';
-import { createAdminApi, resolveAdminCredentials } from './admin/index.js';
+import { adminMount } from './admin/admin-mount.js';
+import { resolveAdminCredentials } from './admin/index.js';
 import type { Backend } from './backends/backend.js';
 import type { GatewayConfig } from './config.js';
 import { createBackend, type BackendOptions } from './create-backend.js';
@@ -27,7 +28,7 @@ export interface RunningProcessGateway {
 
 export async function runGateway(options: RunOptions): Promise<RunningProcessGateway> {
   const { config, env, logger } = options;
-  const { credentials, generated } = resolveAdminCredentials(env, { generate: options.generatePassword });
+  const { credentials, generated, problem } = resolveAdminCredentials(env, { generate: options.generatePassword });
   if (!credentials) logger.warn('admin API disabled: set FAAS_ADMIN_PASSWORD or FAAS_ADMIN_PASSWORD_FILE to enable it');
   const { backend, reapPermit } = await createBackend(config, options, logger);
   const gateway = await startGateway({
@@ -35,7 +36,7 @@ export async function runGateway(options: RunOptions): Promise<RunningProcessGat
     backend,
     logger,
     reapPermit,
-    admin: (deps) => createAdminApi({ backend: deps.backend, credentials, namespace: config.namespace, invocationCount: deps.invocationCount, logger }),
+    admin: adminMount({ credentials, ...(problem !== undefined && { credentialsProblem: problem }) }),
   });
   closeOnSignals(gateway, logger);
   return { gateway, backend, ...(generated !== undefined && { generatedPassword: generated }) };
