@@ -98,9 +98,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxBodyBytes: config.maxBodyBytes,
     ...(backend.recordInvocation && { recordInvocation: backend.recordInvocation.bind(backend) }),
   });
-  // A removed function's bookkeeping goes with it.
+  let ready = false;
+  // A new function starts its idle clock now; a removed function's bookkeeping goes with it.
   const stopForgetting = backend.onFunctionsChanged(() => {
     const current = catalog.functions();
+    if (ready) for (const name of current.keys()) activity.appeared(name);
     for (const name of [...waker.known()]) {
       if (current.has(name)) continue;
       waker.forget(name);
@@ -109,7 +111,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const admin = options.admin?.({ backend, config, logger, invocationCount: (name) => metrics.invocationCount(name) }) ?? notImplementedAdmin;
   const prefix = config.pathPrefix;
-  let ready = false;
   // Until the first discovery is complete the catalog is empty: a call then waits for it instead
   // of getting a 404 (a restarted gateway takes traffic while it lists functions).
   let discovered = false;

@@ -1,7 +1,7 @@
 /**
  * Per function: requests in flight and when one was last seen. The reaper reads it; the count
  * layer writes it. A function never seen since boot counts as seen at boot, so a gateway restart
- * never reaps early.
+ * never reaps early; one that appears later counts as seen when it appeared.
  */
 
 export interface FunctionActivity {
@@ -41,6 +41,11 @@ export class Activity {
       this.idleWaiters = [];
       for (const wake of waiters) wake();
     }
+  }
+
+  /** A function that just appeared (deployed, applied) counts as seen now, so it is not reaped at once. */
+  appeared(name: string): void {
+    if (!this.byName.has(name)) this.byName.set(name, { inFlight: 0, lastSeen: this.now() });
   }
 
   get(name: string): Readonly<FunctionActivity> {

@@ -57,15 +57,24 @@ export class HttpServerBackend implements Backend {
   private readonly desired = new Map<string, number>();
   private readonly events = new EventEmitter();
 
-  constructor(private readonly specs: Readonly<Record<string, TestFunction>>) {
+  constructor(private readonly specs: Record<string, TestFunction>) {
     this.events.setMaxListeners(0);
-    for (const [name, spec] of Object.entries(specs)) {
-      const overrides: Partial<FunctionDefinition> = {};
-      if (spec.minReplicas !== undefined) Object.assign(overrides, { minReplicas: spec.minReplicas });
-      if (spec.idleTimeoutSeconds !== undefined) Object.assign(overrides, { idleTimeoutSeconds: spec.idleTimeoutSeconds, idleTimeout: `${spec.idleTimeoutSeconds}s` });
-      if (spec.timeoutSeconds !== undefined) Object.assign(overrides, { timeoutSeconds: spec.timeoutSeconds, timeout: `${spec.timeoutSeconds}s` });
-      this.definitions.set(name, definition(name, overrides));
-    }
+    for (const [name, spec] of Object.entries(specs)) this.define(name, spec);
+  }
+
+  /** Adds a function after start, as a deploy would, and says so. */
+  add(name: string, spec: TestFunction): void {
+    this.specs[name] = spec;
+    this.define(name, spec);
+    this.events.emit('functions');
+  }
+
+  private define(name: string, spec: TestFunction): void {
+    const overrides: Partial<FunctionDefinition> = {};
+    if (spec.minReplicas !== undefined) Object.assign(overrides, { minReplicas: spec.minReplicas });
+    if (spec.idleTimeoutSeconds !== undefined) Object.assign(overrides, { idleTimeoutSeconds: spec.idleTimeoutSeconds, idleTimeout: `${spec.idleTimeoutSeconds}s` });
+    if (spec.timeoutSeconds !== undefined) Object.assign(overrides, { timeoutSeconds: spec.timeoutSeconds, timeout: `${spec.timeoutSeconds}s` });
+    this.definitions.set(name, definition(name, overrides));
   }
 
   async start(): Promise<void> {

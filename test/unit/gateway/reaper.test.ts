@@ -98,3 +98,29 @@ describe('reaper', () => {
     expect(backend.replicas('f').ready).toBe(0);
   });
 });
+
+describe('reaper and functions that appear later', () => {
+  it('starts the idle clock of a function deployed after boot when it appears, not at boot', async () => {
+    // Given a gateway up for longer than the idle timeout of a function deployed now and running
+    const backend = new HttpServerBackend({});
+    const gateway = await startTestGateway(backend);
+    try {
+      await sleep(1100);
+      backend.add('late', { handler: ok, idleTimeoutSeconds: 1 });
+      await backend.scale('late', 1);
+      while (backend.replicas('late').ready === 0) await sleep(10);
+
+      // When the reaper polls at once, then after the idle timeout
+      await gateway.reaper.sweep();
+      const rightAway = backend.replicas('late').ready;
+      await sleep(1050);
+      await gateway.reaper.sweep();
+
+      // Then it was kept at first and reaped once idle for its own timeout
+      expect(rightAway).toBe(1);
+      expect(backend.replicas('late').ready).toBe(0);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
