@@ -4,15 +4,18 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { DNS1123_LABEL_PATTERN, DURATION_PATTERN, QUANTITY_PATTERN } from './schema.js';
+import { DNS1123_LABEL_PATTERN, DURATION_PATTERN, FaasSettingsSchema, QUANTITY_PATTERN } from './schema.js';
 import { tomlLiteral } from './toml-literal.js';
+
+/** The schema's pattern for `env` names, read from it rather than written a second time. */
+const ENV_NAME_PATTERN = Object.keys(FaasSettingsSchema.properties.env.patternProperties)[0]!;
 
 /** Words for the forms the spec's patterns accept; the examples come from each key's schema. */
 const PATTERN_FORMS: Readonly<Record<string, string>> = {
   [DURATION_PATTERN]: 'a duration: a number and a unit (ms, s, m, h)',
   [QUANTITY_PATTERN]: 'a Kubernetes quantity',
   [DNS1123_LABEL_PATTERN]: "a DNS-1123 name (lower-case letters, digits and '-', starting and ending with a letter or digit)",
-  '^[A-Za-z_][A-Za-z0-9_]*$': "an environment variable name (letters, digits and '_', not starting with a digit)",
+  [ENV_NAME_PATTERN]: "an environment variable name (letters, digits and '_', not starting with a digit)",
 };
 
 /** What a pattern accepts, in words. */
