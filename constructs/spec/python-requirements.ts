@@ -16,9 +16,10 @@ export function requirementProblem(requirement: string): string | undefined {
   return `dependency ${JSON.stringify(requirement)} is not a PEP 508 requirement; ${hint}`;
 }
 
-export function requiresPythonProblem(specifiers: string): string | undefined {
+/** @param key how the field is named where it was written (`requires-python` in a script). */
+export function requiresPythonProblem(specifiers: string, key = 'requires-python'): string | undefined {
   const clauses = specifiers.split(',');
   if (clauses.every((clause) => SPECIFIER.test(clause))) return undefined;
   const bare = /^\s*[0-9][0-9.]*\s*$/.test(specifiers) ? `; did you mean '>=${specifiers.trim()}'?` : ", e.g. '>=3.11' or '>=3.11,<3.14'";
-  return `'requires-python' is ${JSON.stringify(specifiers)}, which is not a PEP 440 version specifier${bare}`;
+  return `'${key}' is ${JSON.stringify(specifiers)}, which is not a PEP 440 version specifier${bare}`;
 }

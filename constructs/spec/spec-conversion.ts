@@ -54,8 +54,8 @@ export function definitionFromSpec(name: string, spec: unknown, file = `Function
   const settings = validateSettings(settingsInput, { keyOf: same, where: 'the function spec' });
   if (!settings.ok) for (const issue of settings.issues) fail(issue.message, issue.path.join('.'));
   if (value.requiresPython !== undefined) {
-    const problem = requiresPythonProblem(value.requiresPython);
-    if (problem !== undefined) fail(problem.replace("'requires-python'", "'requiresPython'"), 'requiresPython');
+    const problem = requiresPythonProblem(value.requiresPython, 'requiresPython');
+    if (problem !== undefined) fail(problem, 'requiresPython');
   }
   for (const requirement of value.dependencies) {
     const problem = requirementProblem(requirement);

@@ -64,6 +64,15 @@ describe('spec conversion', () => {
     expect(result).toMatchObject({ ok: false, errors: [{ key: 'idle-timeout', message: "unknown key 'idle-timeout' in the function spec; did you mean 'idleTimeout'?" }] });
   });
 
+  it('checks requires-python and dependencies as a script would, under the spec names', () => {
+    const result = definitionFromSpec('web', { source: 'x', requiresPython: '3.11', dependencies: ['rich', 'git+https://example.org/x.git'] });
+    if (result.ok) throw new Error('expected errors');
+    expect(result.errors.map((error) => [error.key, error.message])).toEqual([
+      ['requiresPython', "'requiresPython' is \"3.11\", which is not a PEP 440 version specifier; did you mean '>=3.11'?"],
+      ['dependencies', expect.stringMatching(/^dependency "git\+https:\/\/example\.org\/x\.git" is not a PEP 508 requirement/)],
+    ]);
+  });
+
   it('refuses a missing source, a bad name and a spec that is not an object', () => {
     expect(definitionFromSpec('web', {})).toMatchObject({ ok: false, errors: [{ key: 'source' }] });
     expect(definitionFromSpec('Web', { source: 'x' })).toMatchObject({ ok: false, errors: [{ key: 'name' }] });
