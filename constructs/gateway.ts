@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { defaultGatewayImage } from './gateway-image.js';
 import { gatewaySelector, platformLabels } from './labels.js';
 import { containerSecurityContext, podSecurityContext } from './pod-security.js';
-import { checkDnsLabel, checkQuantity, checkWholeNumber } from './prop-checks.js';
+import { checkDnsLabel, checkEnvNames, checkOneOf, checkQuantity, checkWholeNumber } from './prop-checks.js';
 import { FUNCTION_GROUP, FUNCTION_PLURAL } from './function-api.js';
 
 /** Name of every gateway object (ServiceAccount, Role, RoleBinding, Deployment, Service). */
@@ -17,6 +17,9 @@ export const GATEWAY_NAME = 'faas-gateway';
 export const GATEWAY_PORT = 8080;
 /** Where the admin Secret is mounted; its `password` key is the admin password. */
 export const ADMIN_SECRET_MOUNT = '/var/faas/admin';
+
+/** Variables the gateway's Deployment sets itself; `env` may not override them. */
+const RESERVED_ENV = ['PORT', 'K8S_NAMESPACE', 'GATEWAY_BACKEND', 'FAAS_ADMIN_PASSWORD_FILE'];
 
 /** Properties of {@link Gateway}. */
 export interface GatewayProps {
@@ -81,7 +84,7 @@ export class Gateway extends Construct {
   public readonly cpu: string;
   public readonly memory: string;
   public readonly env: Readonly<Record<string, string>>;
-  public readonly serviceType: string;
+  public readonly serviceType: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly role: k8s.KubeRole;
@@ -98,8 +101,8 @@ export class Gateway extends Construct {
     this.functionWrites = props.functionWrites ?? true;
     this.cpu = checkQuantity('cpu', props.cpu ?? '100m');
     this.memory = checkQuantity('memory', props.memory ?? '256Mi');
-    this.env = props.env ?? {};
-    this.serviceType = props.serviceType ?? 'ClusterIP';
+    this.env = checkEnvNames('env', props.env ?? {}, RESERVED_ENV);
+    this.serviceType = checkOneOf('serviceType', props.serviceType ?? 'ClusterIP', ['ClusterIP', 'NodePort', 'LoadBalancer']);
     if (this.image.trim() === '') throw new Error(`'image' ('${this.image}') must name a container image`);
 
     const metadata = { name: GATEWAY_NAME, namespace: this.namespace, labels: platformLabels(GATEWAY_NAME, 'gateway') };

@@ -42,3 +42,26 @@ export function checkAbsolutePath(field: string, value: string): string {
   }
   return value;
 }
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Environment variable names: a shell identifier each, and none of the `reserved` ones. */
+export function checkEnvNames(field: string, env: Readonly<Record<string, string>>, reserved: readonly string[] = []): Readonly<Record<string, string>> {
+  for (const name of Object.keys(env)) {
+    if (!ENV_NAME.test(name)) {
+      throw new Error(`'${field}' has the variable name '${name}'; use letters, digits and '_', not starting with a digit`);
+    }
+    if (reserved.includes(name)) {
+      throw new Error(`'${field}' sets '${name}', which the platform sets itself; remove it (reserved: ${reserved.join(', ')})`);
+    }
+  }
+  return env;
+}
+
+/** One of a fixed set of strings. */
+export function checkOneOf<T extends string>(field: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) {
+    throw new Error(`'${field}' ('${value}') must be one of ${allowed.map((option) => `'${option}'`).join(', ')}`);
+  }
+  return value;
+}

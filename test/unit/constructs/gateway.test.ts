@@ -87,10 +87,18 @@ describe('Gateway', () => {
     expect(synth({ image: 'registry.local/gw:dev' })('Deployment').spec.template.spec.containers[0].image).toBe('registry.local/gw:dev');
   });
 
+  it('passes extra environment variables after its own', () => {
+    const env = synth({ env: { LOG_LEVEL: 'debug' } })('Deployment').spec.template.spec.containers[0].env;
+    expect(env.at(-1)).toStrictEqual({ name: 'LOG_LEVEL', value: 'debug' });
+  });
+
   it('refuses bad props, naming the field and the value', () => {
     expect(() => synth({ replicas: -1 })).toThrowError("'replicas' (-1) must be a whole number >= 0");
     expect(() => synth({ adminSecretName: 'Admin!' })).toThrowError("'adminSecretName' ('Admin!') must be a DNS-1123 label");
     expect(() => synth({ memory: '1 GB' })).toThrowError("'memory' ('1 GB') must be a Kubernetes quantity");
     expect(() => synth({ image: ' ' })).toThrowError("'image' (' ') must name a container image");
+    expect(() => synth({ serviceType: 'Ingress' as never })).toThrowError("'serviceType' ('Ingress') must be one of 'ClusterIP', 'NodePort', 'LoadBalancer'");
+    expect(() => synth({ env: { 'LOG-LEVEL': 'debug' } })).toThrowError("'env' has the variable name 'LOG-LEVEL'");
+    expect(() => synth({ env: { PORT: '9000' } })).toThrowError("'env' sets 'PORT', which the platform sets itself");
   });
 });
