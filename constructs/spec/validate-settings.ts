@@ -33,9 +33,11 @@ export function validateSettings(table: Readonly<Record<string, unknown>>, optio
   const settings = value as FaasSettings;
 
   if (!broken.has(keyOf('minReplicas')) && !broken.has(keyOf('maxReplicas')) && settings.minReplicas > settings.maxReplicas) {
+    // When max-replicas was left to its default, say so: the user never wrote that number.
+    const implicit = table[keyOf('maxReplicas')] === undefined ? `; that is the default, so set ${keyOf('maxReplicas')} = ${settings.minReplicas} or more` : '';
     problems.push({
       path: [keyOf('minReplicas')],
-      message: `'${keyOf('minReplicas')}' (${settings.minReplicas}) must be <= '${keyOf('maxReplicas')}' (${settings.maxReplicas})`,
+      message: `'${keyOf('minReplicas')}' (${settings.minReplicas}) must be <= '${keyOf('maxReplicas')}' (${settings.maxReplicas})${implicit}`,
     });
   }
   const seconds: Record<string, number> = {};

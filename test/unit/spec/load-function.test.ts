@@ -189,6 +189,11 @@ describe('loadFunction: each error at its file:line', () => {
     expect(errorsOf(loadFunction('f/range.py', text))).toEqual(["f/range.py:4: 'min-replicas' (3) must be <= 'max-replicas' (1)"]);
   });
 
+  it('min-replicas above the default max-replicas says the max is the default', () => {
+    const text = script('# /// script', '# [tool.faas]', '# min-replicas = 6', '# ///');
+    expect(errorsOf(loadFunction('f/range.py', text))).toEqual(["f/range.py:3: 'min-replicas' (6) must be <= 'max-replicas' (5); that is the default, so set max-replicas = 6 or more"]);
+  });
+
   it('out-of-range replicas name the bound', () => {
     const text = script('# /// script', '# [tool.faas]', '# max-replicas = 0', '# ///');
     expect(errorsOf(loadFunction('f/bound.py', text))).toEqual(["f/bound.py:3: 'max-replicas' is 0; it must be at least 1"]);
