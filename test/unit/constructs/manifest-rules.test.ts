@@ -7,7 +7,7 @@ import { FunctionsFolder } from '../../../constructs/functions-folder.js';
 import { synthesizeManifests, type Manifest } from '../../../constructs/synthesize-manifests.js';
 import type { FunctionDefinition } from '../../../constructs/spec/function-definition.js';
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition']);
+const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
 const WORKLOADS = new Set(['Deployment']);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
