@@ -112,7 +112,8 @@ describe('faas describe, logs and delete', () => {
     expect(description.objects.map((o: any) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Function', 'HorizontalPodAutoscaler', 'Service']);
     const text = await faas(['describe', 'alpha', '-n', namespace]);
     expect(text.stdout).toMatch(/^Name: +alpha$/m);
-    expect(text.stdout).toMatch(/^KIND +NAME +CREATED$/m);
+    expect(text.stdout).toMatch(/^KIND +NAME +AGE$/m);
+    expect(text.stdout).toMatch(/^Max replicas: +3$/m);
   });
 
   it('says a function is unknown rather than printing nothing', async () => {

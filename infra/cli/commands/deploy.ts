@@ -52,9 +52,9 @@ export function register(program: Command): void {
           wait: flags.wait,
           timeoutMs: timeoutSeconds * 1000,
           forceConflicts: flags.forceConflicts ?? false,
+          // Each object is in the table at the end; meanwhile one line shows where the work is.
           onStep: (message) => progress.update(message),
-          onApplied: (applied) => applied.action !== 'unchanged' && progress.log(`${describeRef(applied)} ${applied.action}`),
-          onPruned: (ref) => progress.log(`${describeRef(ref)} pruned`),
+          onPruned: (ref) => progress.update(`pruned ${describeRef(ref)}`),
         });
       } finally {
         progress.stop();

@@ -60,7 +60,7 @@ export function register(program: Command): void {
                 availableReplicas: deployment.status?.availableReplicas ?? 0,
                 image: deployment.spec?.template.spec?.containers[0]?.image ?? null,
               },
-        objects: objects.map((o) => ({ kind: o.kind!, name: o.metadata!.name!, created: o.metadata?.creationTimestamp ?? null })),
+        objects: objects.map((o) => ({ kind: o.kind!, name: o.metadata!.name!, created: isoTime(o.metadata?.creationTimestamp) })),
         pods: pods.map(podRow),
       };
       if (format === 'json') {
@@ -76,13 +76,13 @@ export function register(program: Command): void {
         ['Image', description.deployment?.image ?? '-'],
         ...Object.entries(spec)
           .filter(([key]) => key !== 'source')
-          .map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+          .map(([key, value]): [string, string] => [words(key), typeof value === 'string' ? value : JSON.stringify(value)]),
         ['Last invocation', description.status?.lastInvocation ?? 'never'],
         ...(description.status?.conditions ?? []).map((c): [string, string] => [`Condition ${c.type}`, `${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`]),
       ];
       const width = Math.max(...fields.map(([key]) => key.length)) + 1;
       console.log(fields.map(([key, value]) => `${`${key}:`.padEnd(width)} ${value}`).join('\n'));
-      console.log(`\n${formatTable(['kind', 'name', 'created'], description.objects.map((o) => [o.kind, o.name, o.created === null ? '' : String(o.created)]))}`);
+      console.log(`\n${formatTable(['kind', 'name', 'age'], description.objects.map((o) => [o.kind, o.name, age(o.created)]))}`);
       console.log(
         description.pods.length === 0
           ? '\nno pods (asleep: the next request wakes it)'
@@ -98,4 +98,27 @@ function podRow(pod: V1Pod) {
     ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     restarts: (pod.status?.containerStatuses ?? []).reduce((sum, c) => sum + c.restartCount, 0),
   };
+}
+
+/** API times arrive as strings from custom objects and as Dates from typed clients. */
+function isoTime(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const date = value instanceof Date ? value : new Date(String(value));
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** kubectl's AGE column: the largest unit, `45s`, `12m`, `3h`, `2d`. */
+function age(iso: string | null): string {
+  if (iso === null) return '';
+  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 172800) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+/** `maxReplicas` → `Max replicas`. */
+function words(key: string): string {
+  const spaced = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
