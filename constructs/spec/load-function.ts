@@ -50,7 +50,8 @@ export function loadFunction(file: string, text: string): LoadResult {
       if (unclosed !== undefined) {
         fail(offset + unclosed.line, `invalid TOML in the \`# /// script\` block: the value of '${unclosed.key}' is not closed (${reason}); close it before the \`# ///\` on line ${block.endLine}`, unclosed.key);
       } else {
-        fail(offset + error.line, `invalid TOML in the \`# /// script\` block (column ${error.column + 2}): ${reason}`);
+        const hint = /redefine/.test(reason) ? '; a key or table may appear only once, so merge this one into the first' : '';
+        fail(offset + error.line, `invalid TOML in the \`# /// script\` block (column ${error.column + 2}): ${reason}${hint}`);
       }
       return { ok: false, errors };
     }
