@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Runs the CLI from its TypeScript sources when no compiled build is present, so a clone works without a build step.
+// In a clone the TypeScript sources are the truth (a lib/ left by an earlier build may be stale);
+// an installed package ships only lib/, so it runs that.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const compiled = fileURLToPath(new URL('../lib/infra/cli/main.js', import.meta.url));
-if (existsSync(compiled)) {
-  await import(pathToFileURL(compiled).href);
-} else {
+const sources = fileURLToPath(new URL('../infra/cli/main.ts', import.meta.url));
+if (existsSync(sources)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../infra/cli/main.ts', import.meta.url).href);
+  await import(pathToFileURL(sources).href);
+} else {
+  await import(new URL('../lib/infra/cli/main.js', import.meta.url).href);
 }
