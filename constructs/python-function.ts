@@ -193,8 +193,12 @@ export class PythonFunction extends Construct {
           },
           // The bootstrap loads the handler before it listens, so an open port means ready, for
           // every handler style, including scripts that serve HTTP themselves.
+          // Up to ten minutes for a first install of heavy dependencies, checked every second
+          // because a waking function's first request waits on exactly this.
           startupProbe: { tcpSocket: { port }, periodSeconds: 1, failureThreshold: 600, timeoutSeconds: 1 },
-          readinessProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 1 },
+          // The pod turns Ready only on its first readiness success after start-up, so this period
+          // is part of every cold start too; a TCP connect per second is cheap.
+          readinessProbe: { tcpSocket: { port }, periodSeconds: 1, failureThreshold: 3, timeoutSeconds: 1 },
           // Keep serving while the gateway and kube-proxy learn from the EndpointSlice that the
           // pod is going away; SIGTERM then drains the requests in flight.
           lifecycle: { preStop: { exec: { command: ['sleep', String(PRE_STOP_SECONDS)] } } },

@@ -115,6 +115,13 @@ describe('PythonFunction', () => {
     expect(container.image).toBe('ghcr.io/astral-sh/uv:python3.12-bookworm-slim');
   });
 
+  it('probes the port every second, so a waking function turns ready without waiting a period', () => {
+    const container = synth().byKind('Deployment').spec.template.spec.containers[0];
+    expect(container.startupProbe).toStrictEqual({ tcpSocket: { port: 'http' }, periodSeconds: 1, failureThreshold: 600, timeoutSeconds: 1 });
+    expect(container.readinessProbe).toStrictEqual({ tcpSocket: { port: 'http' }, periodSeconds: 1, failureThreshold: 3, timeoutSeconds: 1 });
+    expect(container).not.toHaveProperty('livenessProbe');
+  });
+
   it('runs a script without a PEP 723 block on the image Python', () => {
     const container = synth({ text: 'def handle(req):\n    return req\n' }).byKind('Deployment').spec.template.spec.containers[0];
     expect(container.command[2]).toBe('exec "$(uv python find)" "$2" "$1"');
