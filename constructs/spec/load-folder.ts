@@ -14,11 +14,14 @@ export interface FolderLoad {
   readonly errors: ScriptError[];
 }
 
-/** Each `*.py` directly in `dir` is a function; dotfiles (editor and lock files) are skipped. */
+/**
+ * Each `*.py` directly in `dir` is a function. Skipped: dotfiles (editor and lock files) and
+ * names starting with `_` (`__init__.py`, private modules), which Python keeps for non-entry points.
+ */
 export async function listScripts(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
-    .filter((entry) => entry.name.endsWith('.py') && !entry.name.startsWith('.') && (entry.isFile() || entry.isSymbolicLink()))
+    .filter((entry) => entry.name.endsWith('.py') && !/^[._]/.test(entry.name) && (entry.isFile() || entry.isSymbolicLink()))
     .map((entry) => join(dir, entry.name))
     .sort();
 }

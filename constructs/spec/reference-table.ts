@@ -50,7 +50,7 @@ export function referenceMarkdown(): string {
   return [
     '### Function scripts',
     '',
-    `A function is \`functions/<name>.py\`. Its name is the file name without \`.py\`, lower-cased, with \`_\` turned into \`-\`; it must be a DNS-1123 label that starts with a letter, at most ${MAX_FUNCTION_NAME_LENGTH} characters (so that every object derived from it fits in 63), and not start with \`${RESERVED_NAME_PREFIX}\` (kept for the platform). Each \`*.py\` directly in the functions folder is a function; sub-folders and files starting with \`.\` are not read.`,
+    `A function is \`functions/<name>.py\`. Its name is the file name without \`.py\`, lower-cased, with \`_\` turned into \`-\`; it must be a DNS-1123 label that starts with a letter, at most ${MAX_FUNCTION_NAME_LENGTH} characters (so that every object derived from it fits in 63), and not start with \`${RESERVED_NAME_PREFIX}\` (kept for the platform). Each \`*.py\` directly in the functions folder is a function; sub-folders and files starting with \`.\` or \`_\` (\`__init__.py\`) are not read.`,
     '',
     'Metadata is a PEP 723 `# /// script` block, read the way uv reads it. A script without a block is a valid function with no dependencies and every default below. Every key is optional.',
     '',

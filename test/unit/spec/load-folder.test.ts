@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,9 +47,13 @@ describe('loadFunctionsFolder', () => {
     ]);
   });
 
-  it('skips dotfiles, other extensions and sub-folders', async () => {
+  it('skips dotfiles, `_` modules, other extensions and sub-folders', async () => {
     scratch = await mkdtemp(join(tmpdir(), 'faas-folder-'));
     await writeFile(join(scratch, 'real.py'), 'x = 1\n');
+    await writeFile(join(scratch, '__init__.py'), '');
+    await writeFile(join(scratch, '_shared.py'), 'HELPER = 1\n');
+    await mkdir(join(scratch, 'lib'));
+    await writeFile(join(scratch, 'lib', 'nested.py'), 'x = 1\n');
     await writeFile(join(scratch, '.#real.py'), 'lock file of an editor');
     await writeFile(join(scratch, 'notes.txt'), 'not a function');
     const { functions, errors } = await loadFunctionsFolder(scratch);
