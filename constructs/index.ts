@@ -4,6 +4,7 @@ export * from './cluster-scoped.js';
 export * from './function-api.js';
 export * from './function-controller.js';
 export * from './function-crd.js';
+export * from './function-admission-policy.js';
 export * from './function-crd-schema.js';
 export * from './function-network-policy.js';
 export * from './function-object.js';

@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { FunctionCrd } from './function-crd.js';
+import { FunctionAdmissionPolicy } from './function-admission-policy.js';
 import { FunctionNetworkPolicy } from './function-network-policy.js';
 import { Gateway, type GatewayProps } from './gateway.js';
 import { BootstrapConfigMap } from './bootstrap-config-map.js';
@@ -26,8 +27,8 @@ export interface PlatformProps {
    */
   readonly createNamespace?: boolean;
   /**
-   * Create the Function CRD. Turn off when several platforms share one cluster and one of
-   * them owns the CRD (a CRD is cluster-wide).
+   * Create the Function CRD (and, with the controller, its ValidatingAdmissionPolicy). Turn off
+   * when several platforms share one cluster and one of them owns the CRD (both are cluster-wide).
    * @default true
    */
   readonly createCrd?: boolean;
@@ -63,6 +64,8 @@ export class Platform extends Construct {
 
   public readonly namespaceObject?: k8s.KubeNamespace;
   public readonly crd?: FunctionCrd;
+  /** The CEL rules the CRD's schema cannot state, for hand-written Function objects; with the CRD and the controller. */
+  public readonly admissionPolicy?: FunctionAdmissionPolicy;
   public readonly gateway: Gateway;
   public readonly bootstrap: BootstrapConfigMap;
   public readonly networkPolicy: FunctionNetworkPolicy;
@@ -90,6 +93,10 @@ export class Platform extends Construct {
       );
     }
     if (this.createCrd) this.crd = new FunctionCrd(this, 'FunctionCrd');
+    // Hand-written Function objects are the controller's input; synth's own are checked by the loader.
+    if (this.createCrd && props.controller !== undefined) {
+      this.admissionPolicy = new FunctionAdmissionPolicy(this, 'FunctionAdmissionPolicy');
+    }
     this.gateway = new Gateway(this, 'Gateway', { ...props.gateway, namespace: this.namespace });
     this.adminSecretName = this.gateway.adminSecretName;
     this.bootstrap = new BootstrapConfigMap(this, 'Bootstrap', { namespace: this.namespace, bootstrapSource: props.bootstrapSource });

@@ -53,7 +53,10 @@ describe('toStructuralSchema', () => {
 
   it('derives the Function spec from the one spec schema, source the only required key', () => {
     const spec = functionOpenApiSchema().properties as Record<string, Record<string, unknown>>;
-    expect(spec.spec).toStrictEqual(convert(FunctionSpecSchema));
+    const { 'x-kubernetes-validations': rules, ...derived } = spec.spec!;
+    expect(derived).toStrictEqual(convert(FunctionSpecSchema));
+    // The one rule across fields, which no per-field keyword can state.
+    expect(rules).toStrictEqual([expect.objectContaining({ rule: 'self.minReplicas <= self.maxReplicas' })]);
     expect(spec.spec!.required).toStrictEqual(['source']);
     expect(Object.keys(spec.spec!.properties as object).sort()).toStrictEqual(Object.keys(FunctionSpecSchema.properties).sort());
   });
