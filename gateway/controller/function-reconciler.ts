@@ -7,6 +7,7 @@ import {
   setHeaderOptions,
   type KubeConfig,
   type KubernetesObject,
+  type V1Deployment,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { FUNCTION_API_VERSION, FUNCTION_GROUP, FUNCTION_KIND, FUNCTION_PLURAL, FUNCTION_VERSION } from '../../constructs/function-api.js';
@@ -33,17 +34,37 @@ interface FunctionResource extends KubernetesObject {
   status?: { conditions?: Condition[]; observedGeneration?: number };
 }
 
+/** What was last applied for one function, so an unchanged Function costs no synthesis and no writes. */
+interface Applied {
+  readonly uid: string;
+  readonly generation: number;
+  readonly hash: string;
+}
+
+/** An apply the API server refused: reported in status, retried with backoff. */
+export class ApplyRefused extends Error {
+  constructor(
+    readonly reason: 'Conflict' | 'ApplyFailed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApplyRefused';
+  }
+}
+
 /**
  * Turns one Function object into its ConfigMap, Deployment, Service and HPA (server-side apply under
  * the controller's own field manager, owned by the Function so deleting it deletes them) and reports
- * what happened as conditions. Applies only when the desired objects changed since the last success,
- * and writes status only when it differs, so a quiet cluster sees no writes.
+ * what happened as conditions. Applies only when the Function's generation or the desired objects
+ * changed, or its Deployment went missing, and writes status only when it differs, so a quiet
+ * cluster sees no writes. It never forces: a field another manager owns is a `Conflict` condition,
+ * not a tug of war.
  */
 export class FunctionReconciler {
   private readonly custom: CustomObjectsApi;
   private readonly apps: AppsV1Api;
   private readonly objects: KubernetesObjectApi;
-  private readonly applied = new Map<string, string>();
+  private readonly applied = new Map<string, Applied>();
   private readonly mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
   constructor(private readonly options: FunctionReconcilerOptions) {
@@ -54,57 +75,99 @@ export class FunctionReconciler {
 
   /** Counts of API writes, for the steady-state benchmark and tests. */
   readonly writes = { applies: 0, statusPatches: 0 };
+  /** Reconciles started, so a test can tell an event was handled rather than missed. */
+  reconciles = 0;
 
   async reconcile(name: string): Promise<void> {
+    this.reconciles++;
     const fn = await this.read(name);
     if (!fn) {
       // Garbage collection removes the owned objects; only our memory of them is left to drop.
       this.applied.delete(name);
       return;
     }
+    const uid = fn.metadata?.uid ?? '';
     const generation = fn.metadata?.generation ?? 0;
-    const result = definitionFromSpec(name, fn.spec ?? {});
-    if (!result.ok) {
-      const message = result.errors.map(formatError).join('; ');
-      await this.writeConditions(fn, generation, [
-        { type: 'Reconciled', status: 'False', reason: 'InvalidSpec', message },
-        { type: 'Ready', status: 'False', reason: 'InvalidSpec', message: 'fix the spec; see the Reconciled condition' },
-      ]);
-      return;
-    }
-    const desired = desiredObjects(result.function, {
-      namespace: this.options.namespace,
-      ...(this.options.functionImage ? { functionImage: this.options.functionImage } : {}),
-    }).map((o) => this.owned(o, fn));
-    const hash = createHash('sha256').update(JSON.stringify(desired)).digest('hex');
-    if (this.applied.get(name) !== hash) {
-      for (const object of desired) {
-        await this.objects.patch(object, undefined, undefined, CONTROLLER_FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-        this.writes.applies++;
+    let deployment = await this.readDeployment(name);
+    const last = this.applied.get(name);
+    const current = last?.uid === uid && last.generation === generation && ownedBy(deployment, uid);
+    if (!current) {
+      const built = this.build(name, fn);
+      if (!built.ok) {
+        this.applied.delete(name);
+        await this.writeConditions(fn, generation, [
+          { type: 'Reconciled', status: 'False', reason: 'InvalidSpec', message: built.message },
+          { type: 'Ready', status: 'False', reason: 'InvalidSpec', message: 'fix the spec; see the Reconciled condition' },
+        ]);
+        return;
       }
-      this.applied.set(name, hash);
-      this.options.logger.info({ function: name, objects: desired.length }, 'applied function workloads');
+      if (last?.uid !== uid || last.hash !== built.hash || !ownedBy(deployment, uid)) {
+        try {
+          deployment = await this.apply(name, built.objects);
+        } catch (e) {
+          if (!(e instanceof ApplyRefused)) throw e;
+          this.applied.delete(name);
+          await this.writeConditions(fn, generation, [
+            { type: 'Reconciled', status: 'False', reason: e.reason, message: e.message },
+            { type: 'Ready', status: 'False', reason: e.reason, message: 'the workloads could not be applied; see the Reconciled condition' },
+          ]);
+          throw e;
+        }
+      }
+      this.applied.set(name, { uid, generation, hash: built.hash });
     }
     await this.writeConditions(fn, generation, [
-      { type: 'Reconciled', status: 'True', reason: 'Applied', message: `applied ${desired.map((o) => o.kind).join(', ')}` },
-      await this.readiness(name, result.function.minReplicas),
+      { type: 'Reconciled', status: 'True', reason: 'Applied', message: 'ConfigMap, Deployment, Service and HorizontalPodAutoscaler applied' },
+      readiness(deployment),
     ]);
   }
 
-  private async readiness(name: string, minReplicas: number): Promise<ConditionInput> {
-    const deployment = await this.apps.readNamespacedDeployment({
-      name: derivedNames(name).deployment,
-      namespace: this.options.namespace,
-    });
-    const wanted = deployment.spec?.replicas ?? 0;
-    const available = deployment.status?.availableReplicas ?? 0;
-    if (wanted === 0) {
-      return { type: 'Ready', status: 'True', reason: 'ScaledToZero', message: 'asleep; the gateway wakes it on the next request' };
+  private build(name: string, fn: FunctionResource): { ok: true; objects: KubernetesObject[]; hash: string } | { ok: false; message: string } {
+    const result = definitionFromSpec(name, fn.spec ?? {});
+    if (!result.ok) return { ok: false, message: result.errors.map(formatError).join('; ') };
+    let objects: KubernetesObject[];
+    try {
+      objects = desiredObjects(result.function, {
+        namespace: this.options.namespace,
+        ...(this.options.functionImage ? { functionImage: this.options.functionImage } : {}),
+      }).map((o) => this.owned(o, fn));
+    } catch (e) {
+      // The construct's own checks (a hand-built spec can still break one): a status, not a crash.
+      return { ok: false, message: e instanceof Error ? e.message : String(e) };
     }
-    if (available >= Math.max(1, Math.min(wanted, minReplicas || 1))) {
-      return { type: 'Ready', status: 'True', reason: 'Available', message: `${available} of ${wanted} replicas available` };
+    return { ok: true, objects, hash: createHash('sha256').update(JSON.stringify(objects)).digest('hex') };
+  }
+
+  /** Applies every object; resolves the Deployment as the API server stored it. */
+  private async apply(name: string, objects: KubernetesObject[]): Promise<V1Deployment | undefined> {
+    let deployment: V1Deployment | undefined;
+    for (const object of objects) {
+      try {
+        const stored = await this.objects.patch(object, undefined, undefined, CONTROLLER_FIELD_MANAGER, false, PatchStrategy.ServerSideApply);
+        if (stored.kind === 'Deployment') deployment = stored as V1Deployment;
+      } catch (e) {
+        const code = statusCode(e);
+        const what = `${object.kind} ${object.metadata?.name}`;
+        if (code === 409) {
+          throw new ApplyRefused('Conflict', `${what}: ${apiMessage(e)}; another writer owns these fields (synth or kubectl?). Let one of them own the object: delete it so the controller recreates it, or stop applying it elsewhere`);
+        }
+        if (code === 422 || code === 400) throw new ApplyRefused('ApplyFailed', `${what}: ${apiMessage(e)}`);
+        throw e;
+      } finally {
+        this.writes.applies++;
+      }
     }
-    return { type: 'Ready', status: 'False', reason: 'Starting', message: `${available} of ${wanted} replicas available` };
+    this.options.logger.info({ function: name, objects: objects.length }, 'applied function workloads');
+    return deployment;
+  }
+
+  private async readDeployment(name: string): Promise<V1Deployment | undefined> {
+    try {
+      return await this.apps.readNamespacedDeployment({ name: derivedNames(name).deployment, namespace: this.options.namespace });
+    } catch (e) {
+      if (statusCode(e) === 404) return undefined;
+      throw e;
+    }
   }
 
   private owned(object: KubernetesObject, fn: FunctionResource): KubernetesObject {
@@ -120,6 +183,8 @@ export class FunctionReconciler {
             name: fn.metadata?.name ?? '',
             uid: fn.metadata?.uid ?? '',
             controller: true,
+            // Foreground deletion of a Function waits for its workloads, as controller-runtime's owners do.
+            blockOwnerDeletion: true,
           },
         ],
       },
@@ -158,4 +223,33 @@ export class FunctionReconciler {
       throw e;
     }
   }
+}
+
+function ownedBy(deployment: V1Deployment | undefined, uid: string): boolean {
+  return deployment?.metadata?.ownerReferences?.some((r) => r.uid === uid && r.controller === true) ?? false;
+}
+
+/** Asleep counts as ready: the gateway wakes it on the next request. */
+function readiness(deployment: V1Deployment | undefined): ConditionInput {
+  const wanted = deployment?.spec?.replicas ?? 0;
+  const available = deployment?.status?.availableReplicas ?? 0;
+  if (wanted === 0) {
+    return { type: 'Ready', status: 'True', reason: 'ScaledToZero', message: 'asleep; the gateway wakes it on the next request' };
+  }
+  if (available >= 1) {
+    return { type: 'Ready', status: 'True', reason: 'Available', message: `${available} of ${wanted} replicas available` };
+  }
+  return { type: 'Ready', status: 'False', reason: 'Starting', message: `0 of ${wanted} replicas available` };
+}
+
+function apiMessage(e: unknown): string {
+  const body = (e as { body?: unknown })?.body;
+  const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+  try {
+    const parsed = JSON.parse(text) as { message?: string };
+    if (parsed.message) return parsed.message;
+  } catch {
+    // Not JSON: the text itself, shortened below.
+  }
+  return (text || (e instanceof Error ? e.message : String(e))).slice(0, 500);
 }
