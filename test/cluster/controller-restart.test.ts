@@ -1,13 +1,18 @@
 /**
  * The controller process (`gateway/controller/main.ts`) killed with SIGKILL in the middle of
  * applying a function's objects, the Function changed while it is down, and a new process started
- * as the controller's own ServiceAccount: it converges to exactly the objects a clean reconcile of
- * the new spec builds, one of each, owned by the Function.
+ * as the controller's own ServiceAccount from the bundle the image ships (`controller.mjs`): it
+ * converges to exactly the objects a clean reconcile of the new spec builds, one of each, owned by
+ * the Function.
  *
  * To stop the first process mid-reconcile every time, it runs as an account that may apply all but
  * Deployments: it applies the ConfigMap, is refused the Deployment and retries, and is killed there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleGateway } from '../../build/bundle-gateway.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { definitionFromSpec } from '../../constructs/spec/spec-conversion.js';
 import { desiredObjects } from '../../gateway/controller/desired-objects.js';
@@ -23,8 +28,12 @@ const children = new Set<ChildProcess>();
 
 const source = (reply: string) => `def handle(req):\n    return "${reply}"\n`;
 
-function startControllerProcess(kubeconfig: string): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/controller/main.ts'], {
+const bundleDir = mkdtempSync(join(tmpdir(), 'controller-bundle-'));
+
+/** `entry`: the TypeScript source through tsx, or a bundled file run by plain node. */
+function startControllerProcess(kubeconfig: string, entry = 'gateway/controller/main.ts'): { child: ChildProcess; output: () => string } {
+  const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, KUBECONFIG: kubeconfig, K8S_NAMESPACE: namespace, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,11 +71,13 @@ let halfKubeconfig = '';
 beforeAll(async () => {
   platform = await setUpControllerPlatform(cluster, namespace);
   halfKubeconfig = await halfController();
+  await bundleGateway(process.cwd(), bundleDir);
 });
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   await platform?.destroy();
+  rmSync(bundleDir, { recursive: true, force: true });
 });
 
 describe('the controller restarted in the middle of a reconcile', () => {
@@ -83,7 +94,7 @@ describe('the controller restarted in the middle of a reconcile', () => {
 
     // Changed while no controller runs.
     await cluster.kubectl(['apply', '-f', '-'], { input: functionYaml('resume', namespace, source('two'), { maxReplicas: 2 }) });
-    const second = startControllerProcess(platform!.controllerKubeconfig);
+    const second = startControllerProcess(platform!.controllerKubeconfig, join(bundleDir, 'controller.mjs'));
     await waitFor('the second controller to reconcile the new generation', async () => {
       const fn = await cluster.getJson(['functions.faas.poorman.dev', 'resume', '-n', namespace]);
       const c = fn.status?.conditions?.find((x: any) => x.type === 'Reconciled');
