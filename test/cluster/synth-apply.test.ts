@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { KubeConfig } from '@kubernetes/client-node';
+import { applyManifests } from '../../infra/deploy/apply-manifests.js';
 import { ClusterClient } from './harness.js';
 import { applyServerSide } from './platform-objects.js';
 
@@ -78,5 +80,24 @@ describe('npm run synth applied to a real API server', () => {
     expect(headings).toEqual(['NAME', ...columns.map((c) => String(c.name).toUpperCase())]);
     expect(rows.map((row) => row.split(/\s+/)[0]).sort()).toEqual(functions);
     expect(functions.length).toBeGreaterThan(0);
+  });
+
+  it('is taken over by faas deploy from kubectl without losing a field', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(cluster.kubeconfigPath);
+
+    // Taking over as a user switching tools would (--force-conflicts): the gateway's fieldRef is an
+    // atomic struct the API server completes with apiVersion, so a second manager conflicts on it.
+    const applied = await applyManifests(kc, objects, { forceConflicts: true });
+
+    expect(applied).toHaveLength(objects.length);
+    // What faas deploy sent is what synth wrote: the CRD's defaults and the NetworkPolicy's peers are still there.
+    const live = async (kind: string, name: string, ns?: string) => cluster.getJson([kind, name, ...(ns ? ['-n', ns] : [])]);
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy');
+    expect((await live('networkpolicy', policy.metadata.name, NAMESPACE)).spec).toEqual(policy.spec);
+    const crd = objects.find((o) => o.kind === 'CustomResourceDefinition');
+    const liveCrd = await live('crd', crd.metadata.name);
+    expect(liveCrd.spec.versions[0].schema).toEqual(crd.spec.versions[0].schema);
+    expect(JSON.stringify(crd.spec.versions[0].schema)).toContain('"default"');
   });
 });
