@@ -97,7 +97,7 @@ try {
   console.log(`Kubernetes cold start, ${coldRuns} runs (real kube-apiserver, kwok pod, real process in a test host namespace)`);
   console.log(`  request sent → first byte (whole cold start)     p50 ${fmt(percentile(total, 50))}  p90 ${fmt(percentile(total, 90))}`);
   console.log(`  gateway's share: endpoint ready at its watch →   p50 ${fmt(percentile(share, 50))}  p90 ${fmt(percentile(share, 90))}  max ${fmt(Math.max(...share))}`);
-  console.log(`    first byte at the client`);
+  console.log(`    first byte at the client (each run: ${share.map((v) => v.toFixed(1)).join(", ")})`);
   if (fromWatch.length > 0) {
     console.log(`  endpoint ready at an independent watch → first   p50 ${fmt(percentile(fromWatch, 50))}  p90 ${fmt(percentile(fromWatch, 90))}`);
     console.log('    byte (includes the gateway watch\'s own delivery)');
