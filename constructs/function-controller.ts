@@ -113,19 +113,20 @@ export class FunctionController extends Construct {
 }
 
 /**
- * Read Function objects and write their status; apply (create + patch) the four workload kinds
- * and watch the Deployments; set owner references that block deletion (functions/finalizers).
- * Deleting is left to the garbage collector through those owner references.
+ * Exactly the calls the controller makes: watch Function objects and patch their status; apply
+ * (server-side apply: create + patch) the four workload kinds, reading and watching only
+ * Deployments (for readiness); set owner references that block the Function's deletion
+ * (functions/finalizers, checked when OwnerReferencesPermissionEnforcement is on). No delete:
+ * the garbage collector deletes through those owner references.
  */
 export function controllerRules(): k8s.PolicyRule[] {
-  const apply = ['get', 'create', 'patch'];
+  const apply = ['create', 'patch'];
   return [
     { apiGroups: [FUNCTION_GROUP], resources: [FUNCTION_PLURAL], verbs: ['get', 'list', 'watch'] },
-    { apiGroups: [FUNCTION_GROUP], resources: [`${FUNCTION_PLURAL}/status`], verbs: ['get', 'update', 'patch'] },
+    { apiGroups: [FUNCTION_GROUP], resources: [`${FUNCTION_PLURAL}/status`], verbs: ['patch'] },
     { apiGroups: [FUNCTION_GROUP], resources: [`${FUNCTION_PLURAL}/finalizers`], verbs: ['update'] },
     { apiGroups: [''], resources: ['configmaps', 'services'], verbs: apply },
-    { apiGroups: ['apps'], resources: ['deployments'], verbs: [...apply, 'list', 'watch'] },
+    { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', ...apply] },
     { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: apply },
-    { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create'] },
   ];
 }

@@ -2,7 +2,7 @@
  * Two identities, judged by the API server with the Roles synth writes in controller mode: the
  * internet-facing gateway may not write workloads at all; the controller may apply exactly its four
  * kinds in its own namespace and write Function status, and nothing else (no Secrets, no other
- * namespace, nothing cluster-scoped, no Function specs, no RBAC, no deletes). The other controller
+ * namespace, nothing cluster-scoped, no Function specs, no RBAC, no deletes, no reads it never makes). The other controller
  * files run the controller on this account's own token, so every call it makes is allowed too.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -100,6 +100,11 @@ describe('the controller ServiceAccount', () => {
     const refused = [
       'get secrets',
       'list secrets',
+      // It applies these and never reads them back.
+      'get configmaps',
+      'list services',
+      'get horizontalpodautoscalers.autoscaling',
+      'create events',
       'create secrets',
       'create pods',
       'create pods/exec',

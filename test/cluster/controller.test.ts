@@ -14,6 +14,7 @@ import { condition, functionObjects, setUpControllerPlatform, type ControllerPla
 import { runFunctionOnHost, type FunctionProcess } from './function-host.js';
 import { startKubernetesGateway, type KubernetesGateway } from './kubernetes-gateway.js';
 import { watchReplicas } from './replica-history.js';
+import { watchReadyReasons, type ReadyHistory } from './ready-history.js';
 import { post, tallied } from './tally-function.js';
 import { waitFor } from './wait.js';
 
@@ -50,6 +51,7 @@ let controller: FunctionController | undefined;
 let gateway: KubernetesGateway | undefined;
 let host: ClusterTestHost | undefined;
 let fn: FunctionProcess | undefined;
+let ready: ReadyHistory | undefined;
 
 beforeAll(async () => {
   platform = await setUpControllerPlatform(cluster, namespace);
@@ -57,6 +59,7 @@ beforeAll(async () => {
   host = await cluster.createTestHost(namespace, { taint: false });
   await cluster.kubectl(['cordon', cluster.info.defaultNode]);
   controller = await platform.startController();
+  ready = watchReadyReasons(cluster.kubeconfigPath, namespace, 'hello');
   gateway = await startKubernetesGateway({
     kubeconfig: platform.gatewayKubeconfig,
     namespace,
@@ -67,6 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   fn?.stop();
+  ready?.stop();
   await gateway?.close();
   await cluster.kubectl(['uncordon', cluster.info.defaultNode]).catch(() => undefined);
   await host?.destroy();
@@ -110,7 +114,9 @@ describe('a hand-written Function object, reconciled by the controller', () => {
     const answer = await post(`${gateway!.gateway.url}/function/hello`, 'first');
     expect(answer).toMatchObject({ status: 200, body: `${host!.nodeName} first\n` });
     expect(tallied(tallyFile)).toEqual([{ host: host!.nodeName, body: 'first' }]);
-    await waitFor('Ready=True Available', async () => (await condition(cluster, namespace, 'hello', 'Ready'))?.reason === 'Available');
+    // The reaper may put it back to sleep 2 s later; the watch has seen it Available either way.
+    await waitFor('Ready=True Available', async () => ready!.reasons.includes('Available'));
+    expect(ready!.reasons.slice(0, ready!.reasons.indexOf('Available') + 1)).toEqual(['Starting', 'Available']);
   });
 
   it('is reaped when idle, reported ScaledToZero, and woken once by the next call', async () => {

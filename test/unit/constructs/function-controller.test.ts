@@ -13,12 +13,11 @@ describe('FunctionController', () => {
     const role = (Testing.synth(chart) as Manifest[]).find((object) => object.kind === 'Role')!;
     expect(role.rules).toStrictEqual([
       { apiGroups: ['faas.poorman.dev'], resources: ['functions'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['faas.poorman.dev'], resources: ['functions/status'], verbs: ['get', 'update', 'patch'] },
+      { apiGroups: ['faas.poorman.dev'], resources: ['functions/status'], verbs: ['patch'] },
       { apiGroups: ['faas.poorman.dev'], resources: ['functions/finalizers'], verbs: ['update'] },
-      { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['get', 'create', 'patch'] },
-      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'create', 'patch', 'list', 'watch'] },
-      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['get', 'create', 'patch'] },
-      { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['create', 'patch'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['create', 'patch'] },
     ]);
   });
 
