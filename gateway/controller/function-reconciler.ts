@@ -86,6 +86,12 @@ export class FunctionReconciler {
       this.applied.delete(name);
       return;
     }
+    if (fn.metadata?.deletionTimestamp) {
+      // Being deleted (foreground: the garbage collector is deleting its workloads first). An
+      // apply now would recreate what the collector just deleted.
+      this.applied.delete(name);
+      return;
+    }
     const uid = fn.metadata?.uid ?? '';
     const generation = fn.metadata?.generation ?? 0;
     let deployment = await this.readDeployment(name);

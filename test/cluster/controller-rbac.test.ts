@@ -7,7 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClusterClient } from './harness.js';
+import { synthesizeManifests } from '../../constructs/synthesize-manifests.js';
 import { CONTROLLER_ACCOUNT, GATEWAY_ACCOUNT, setUpControllerPlatform, type ControllerPlatform } from './controller-platform.js';
+import { applyServerSide } from './platform-objects.js';
+import { waitFor } from './wait.js';
 
 const cluster = new ClusterClient(inject('cluster'));
 const namespace = `controller-rbac-${process.pid}`;
@@ -135,5 +138,21 @@ describe('the controller ServiceAccount', () => {
       'list nodes',
     ];
     expect(await answers(controller, refused, undefined)).toEqual(all(refused, 'no'));
+  });
+});
+
+describe('the controller Deployment synth writes', () => {
+  it('gets a pod under the namespace\'s restricted Pod Security, as its own ServiceAccount, apart from the gateway', async () => {
+    const deployment = synthesizeManifests({ namespace, functionWorkloads: 'controller' }).find(
+      (m) => m.kind === 'Deployment' && m.metadata.name === CONTROLLER_ACCOUNT,
+    )!;
+    await applyServerSide(cluster, [deployment]);
+    await waitFor('a controller pod', async () =>
+      (await cluster.getJson(['pods', '-n', namespace, '-l', 'app.kubernetes.io/name=faas-controller'])).items.length === 1);
+    const pod = (await cluster.getJson(['pods', '-n', namespace, '-l', 'app.kubernetes.io/name=faas-controller'])).items[0];
+    expect(pod.spec.serviceAccountName).toBe(CONTROLLER_ACCOUNT);
+    expect(pod.spec.containers[0].args).toEqual(['/app/controller.mjs']);
+    const events = await cluster.kubectl(['get', 'events', '-n', namespace, '--field-selector', 'reason=FailedCreate', '-o', 'name']);
+    expect(events.trim()).toBe('');
   });
 });

@@ -139,8 +139,13 @@ describe('a hand-written Function object, reconciled by the controller', () => {
     expect(history.values).toEqual([0, 1]);
   });
 
-  it('leaves nothing behind once the Function is deleted', async () => {
-    await cluster.kubectl(['delete', 'function', 'hello', '-n', namespace]);
+  it('leaves nothing behind once the Function is deleted, the workloads first (foreground)', async () => {
+    // Foreground: the Function stays, marked deleted, until the collector has deleted what it owns;
+    // Deployment events in that window must not make the controller apply them again.
+    const applies = controller!.reconciler.writes.applies;
+    await cluster.kubectl(['delete', 'function', 'hello', '-n', namespace, '--cascade=foreground', '--timeout=60s']);
+    await controller!.idle();
+    expect(controller!.reconciler.writes.applies).toBe(applies);
     await waitFor('the garbage collector to delete what hello owned', async () =>
       (await functionObjects(cluster, namespace, 'hello', 'configmaps,deployments,replicasets,services,horizontalpodautoscalers')).length === 0);
     expect(await functionObjects(cluster, namespace, 'hello', 'all,configmaps')).toEqual([]);
