@@ -37,7 +37,11 @@ export class FunctionController {
             KubernetesListObject<KubernetesObject>
           >,
         onEvent: (_event, o) => o.metadata?.name && this.queue.add(o.metadata.name),
-        onError: (e) => logger.warn({ err: errorText(e) }, 'Function watch broke; listing again'),
+        onError: (e) =>
+          logger.warn(
+            { err: errorText(e) },
+            'listing or watching Function objects failed; retrying in 1s (a 404 means the CRD functions.faas.poorman.dev is not installed, a 403 that the faas-controller Role or RoleBinding is missing)',
+          ),
       }),
       watchResources<V1Deployment>({
         kubeConfig,
@@ -48,7 +52,8 @@ export class FunctionController {
           const name = d.metadata?.labels?.[LABEL_FUNCTION];
           if (name) this.queue.add(name);
         },
-        onError: (e) => logger.warn({ err: errorText(e) }, 'Deployment watch broke; listing again'),
+        onError: (e) =>
+          logger.warn({ err: errorText(e) }, 'listing or watching Deployments failed; retrying in 1s (a 403 means the faas-controller Role or RoleBinding is missing)'),
       }),
     ];
     await Promise.all(this.watches.map((w) => w.synced));

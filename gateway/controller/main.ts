@@ -8,14 +8,24 @@ import { FunctionController } from './function-controller.js';
 
 const logger = pino({ name: 'faas-controller', level: process.env.LOG_LEVEL ?? 'info' });
 const namespace = process.env.K8S_NAMESPACE ?? 'faas';
-const controller = new FunctionController({
-  kubeConfig: loadKubeConfig(process.env.KUBECONFIG ? { kubeconfig: process.env.KUBECONFIG } : {}),
-  namespace,
-  logger,
-  ...(process.env.FAAS_FUNCTION_IMAGE ? { functionImage: process.env.FAAS_FUNCTION_IMAGE } : {}),
-});
 
-await controller.start();
+let controller: FunctionController;
+try {
+  controller = new FunctionController({
+    kubeConfig: loadKubeConfig(process.env.KUBECONFIG ? { kubeconfig: process.env.KUBECONFIG } : {}),
+    namespace,
+    logger,
+    ...(process.env.FAAS_FUNCTION_IMAGE ? { functionImage: process.env.FAAS_FUNCTION_IMAGE } : {}),
+  });
+  await controller.start();
+} catch (error) {
+  // No usable kubeconfig or in-cluster account: say so in one line rather than a stack trace.
+  logger.fatal(
+    { namespace, err: error instanceof Error ? error.message : String(error) },
+    'cannot start: no Kubernetes credentials; in a pod, mount the faas-controller ServiceAccount token, elsewhere set KUBECONFIG',
+  );
+  process.exit(1);
+}
 logger.info({ namespace }, 'controller started');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
