@@ -1,7 +1,8 @@
 /**
  * The admin API in Kubernetes writes Function objects and nothing else; the controller turns them
  * into workloads. A redeploy with a changed script rolls the Deployment once (one new ReplicaSet,
- * from the content hash on the pod template); a redeploy with no change writes nothing anywhere.
+ * from the content hash on the pod template); a redeploy with no change writes nothing anywhere; the
+ * seed's upload form is built the same way; a remove leaves the garbage collector to delete the rest.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FunctionController } from '../../gateway/controller/function-controller.js';
@@ -114,5 +115,23 @@ describe('the admin API with the controller', () => {
     expect(await versions()).toEqual(before);
     expect(controller!.reconciler.writes).toEqual(writes);
     expect((await condition(cluster, namespace, 'greet', 'Reconciled')).status).toBe('True');
+  });
+
+  it('builds a function uploaded in the seed\'s form (POST /admin/python) with its env and replica count', async () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const uploaded = await admin('POST', '/admin/python', { script: b64(script('hi')), dot_file: b64('MODE=fast\n'), option: { name: 'seeded', replica: 1 } });
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.json.function).toBe('seeded');
+    await reconciled('seeded');
+    const deployment = await cluster.getJson(['deployment', 'seeded', '-n', namespace]);
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'MODE', value: 'fast' });
+    expect((await cluster.getJson(['hpa', 'seeded', '-n', namespace])).spec.minReplicas).toBe(1);
+  });
+
+  it('deletes the Function on DELETE /system/functions, and the collector what it owned', async () => {
+    expect((await admin('DELETE', '/system/functions', { functionName: 'greet' })).status).toBe(202);
+    await waitFor('greet\'s objects to be collected', async () => (await functionObjects(cluster, namespace, 'greet', 'configmaps,deployments,services,horizontalpodautoscalers')).length === 0);
+    expect((await admin('GET', '/system/function/greet')).status).toBe(404);
+    expect((await functionObjects(cluster, namespace, 'seeded')).length).toBe(4);
   });
 });
