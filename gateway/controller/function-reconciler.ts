@@ -44,7 +44,7 @@ interface Applied {
 /** An apply the API server refused: reported in status, retried with backoff. */
 export class ApplyRefused extends Error {
   constructor(
-    readonly reason: 'Conflict' | 'ApplyFailed',
+    readonly reason: 'Conflict' | 'Forbidden' | 'ApplyFailed',
     message: string,
   ) {
     super(message);
@@ -156,6 +156,9 @@ export class FunctionReconciler {
         const what = `${object.kind} ${object.metadata?.name}`;
         if (code === 409) {
           throw new ApplyRefused('Conflict', `${what}: ${apiMessage(e)}; another writer owns these fields (synth or kubectl?). Let one of them own the object: delete it so the controller recreates it, or stop applying it elsewhere`);
+        }
+        if (code === 403) {
+          throw new ApplyRefused('Forbidden', `${what}: ${apiMessage(e)}; apply the platform's faas-controller Role and RoleBinding as synthesized`);
         }
         if (code === 422 || code === 400) throw new ApplyRefused('ApplyFailed', `${what}: ${apiMessage(e)}`);
         throw e;

@@ -88,6 +88,11 @@ describe('the controller restarted in the middle of a reconcile', () => {
     await cluster.kubectl(['apply', '-f', '-'], { input: functionYaml('resume', namespace, source('one')) });
     // Killed once it has applied the ConfigMap and been refused the Deployment.
     await waitFor('the first controller to fail on the Deployment', async () => first.output().includes('reconcile failed'), { deadlineMs: 60_000 });
+    expect(await condition(cluster, namespace, 'resume', 'Reconciled')).toMatchObject({
+      status: 'False',
+      reason: 'Forbidden',
+      message: expect.stringMatching(/^Deployment resume: .*forbidden.*apply the platform's faas-controller Role and RoleBinding as synthesized$/s),
+    });
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
     const leftBehind = (await functionObjects(cluster, namespace, 'resume')).map((o) => o.kind);
