@@ -86,8 +86,8 @@ async function waitForPolicy(cluster: ClusterClient): Promise<void> {
   });
 }
 
-/** A Function object as a person writes it by hand (the kopf seed's shape). */
-export function functionYaml(name: string, namespace: string, source: string, spec: Record<string, unknown> = {}): string {
+/** A Function object as a person writes it by hand (the kopf seed's shape), as JSON for `kubectl apply -f -`. */
+export function functionManifest(name: string, namespace: string, source: string, spec: Record<string, unknown> = {}): string {
   return JSON.stringify({
     apiVersion: 'faas.poorman.dev/v1alpha1',
     kind: 'Function',

@@ -18,7 +18,7 @@ import { definitionFromSpec } from '../../constructs/spec/spec-conversion.js';
 import { desiredObjects } from '../../gateway/controller/desired-objects.js';
 import { controllerRules } from '../../constructs/function-controller.js';
 import { ClusterClient } from './harness.js';
-import { condition, functionObjects, functionYaml, setUpControllerPlatform, type ControllerPlatform } from './controller-platform.js';
+import { condition, functionObjects, functionManifest, setUpControllerPlatform, type ControllerPlatform } from './controller-platform.js';
 import { waitFor } from './wait.js';
 
 const cluster = new ClusterClient(inject('cluster'));
@@ -85,7 +85,7 @@ describe('the controller restarted in the middle of a reconcile', () => {
     const first = startControllerProcess(halfKubeconfig);
     await waitFor('the first controller to start', async () => first.output().includes('controller started'));
 
-    await cluster.kubectl(['apply', '-f', '-'], { input: functionYaml('resume', namespace, source('one')) });
+    await cluster.kubectl(['apply', '-f', '-'], { input: functionManifest('resume', namespace, source('one')) });
     // Killed once it has applied the ConfigMap and been refused the Deployment.
     await waitFor('the first controller to fail on the Deployment', async () => first.output().includes('reconcile failed'), { deadlineMs: 60_000 });
     expect(await condition(cluster, namespace, 'resume', 'Reconciled')).toMatchObject({
@@ -98,7 +98,7 @@ describe('the controller restarted in the middle of a reconcile', () => {
     const leftBehind = (await functionObjects(cluster, namespace, 'resume')).map((o) => o.kind);
 
     // Changed while no controller runs.
-    await cluster.kubectl(['apply', '-f', '-'], { input: functionYaml('resume', namespace, source('two'), { maxReplicas: 2 }) });
+    await cluster.kubectl(['apply', '-f', '-'], { input: functionManifest('resume', namespace, source('two'), { maxReplicas: 2 }) });
     const second = startControllerProcess(platform!.controllerKubeconfig, join(bundleDir, 'controller.mjs'));
     await waitFor('the second controller to reconcile the new generation', async () => {
       const fn = await cluster.getJson(['functions.faas.poorman.dev', 'resume', '-n', namespace]);

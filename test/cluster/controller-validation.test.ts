@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FunctionController } from '../../gateway/controller/function-controller.js';
 import { ClusterClient } from './harness.js';
-import { condition, functionObjects, functionYaml, setUpControllerPlatform, type ControllerPlatform } from './controller-platform.js';
+import { condition, functionObjects, functionManifest, setUpControllerPlatform, type ControllerPlatform } from './controller-platform.js';
 import { waitFor } from './wait.js';
 
 const cluster = new ClusterClient(inject('cluster'));
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function refusal(name: string, spec: Record<string, unknown> = {}): Promise<string> {
   try {
-    await cluster.kubectl(['apply', '-f', '-'], { input: functionYaml(name, namespace, SOURCE, spec) });
+    await cluster.kubectl(['apply', '-f', '-'], { input: functionManifest(name, namespace, SOURCE, spec) });
   } catch (error) {
     return (error as Error).message;
   }
@@ -58,7 +58,7 @@ describe('an invalid Function object', () => {
   });
 
   it('is stored when only the spec validation knows better, reported InvalidSpec, and builds nothing', async () => {
-    await cluster.kubectl(['apply', '-f', '-'], { input: functionYaml('bad-deps', namespace, SOURCE, { requiresPython: '>>3' }) });
+    await cluster.kubectl(['apply', '-f', '-'], { input: functionManifest('bad-deps', namespace, SOURCE, { requiresPython: '>>3' }) });
     await waitFor('bad-deps to be reported', async () => (await condition(cluster, namespace, 'bad-deps', 'Reconciled'))?.status === 'False');
     const reconciled = await condition(cluster, namespace, 'bad-deps', 'Reconciled');
     expect(reconciled).toMatchObject({ reason: 'InvalidSpec', message: expect.stringContaining(`'requiresPython' is ">>3", which is not a PEP 440 version specifier`) });
@@ -75,7 +75,7 @@ describe('an invalid Function object', () => {
     expect(controller!.reconciler.writes).toEqual(writes);
 
     // Fixed in place: the same object becomes Reconciled.
-    await cluster.kubectl(['apply', '-f', '-'], { input: functionYaml('bad-deps', namespace, SOURCE, { requiresPython: '>=3.11' }) });
+    await cluster.kubectl(['apply', '-f', '-'], { input: functionManifest('bad-deps', namespace, SOURCE, { requiresPython: '>=3.11' }) });
     await waitFor('bad-deps to be reconciled once fixed', async () => (await condition(cluster, namespace, 'bad-deps', 'Reconciled'))?.status === 'True');
     expect((await functionObjects(cluster, namespace, 'bad-deps')).length).toBe(4);
   });
