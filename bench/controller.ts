@@ -5,11 +5,12 @@
  * - reconcile latency: Function created → its Deployment seen by a watch, and → Reconciled=True in
  *   status; one at a time (p50/p90/max), then a burst of them created at once;
  * - steady-state cost: over a quiet period, the controller's API writes (applies and status
- *   patches, from its own counters), its reconciles, and how many objects changed resourceVersion.
+ *   patches, from its own counters), its reconciles, and how many objects changed resourceVersion;
+ *   then what a status write by another writer (the gateway's) costs it.
  *
  *   npx tsx bench/controller.ts [functions, default 20] [quiet seconds, default 60]
  */
-import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 import { startCluster } from '../test/cluster/harness.js';
 import { setUpControllerPlatform } from '../test/cluster/controller-platform.js';
 import { waitFor } from '../test/cluster/wait.js';
@@ -115,12 +116,23 @@ try {
   const after = await resourceVersions();
   const changed = [...after].filter(([key, rv]) => before.get(key) !== rv).map(([key]) => key);
 
+  // The gateway writes status (replicas, last invocation) under traffic; each such write is a watch
+  // event here. What does one cost the controller?
+  const reconcilesBeforeStatus = controller.reconciler.reconciles;
+  const names = [...sequential, ...burst];
+  const stamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  await Promise.all(names.map((name) => custom.patchNamespacedCustomObjectStatus({ ...GROUP, name, body: { status: { lastInvocation: stamp } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))));
+  await new Promise((r) => setTimeout(r, 2000));
+  await controller.idle();
+  const statusReconciles = controller.reconciler.reconciles - reconcilesBeforeStatus;
+
   console.log(`function controller on the test cluster (${count} functions, 4 objects each; 2 cores shared)`);
   console.log(`  one at a time, created → Deployment seen:      ${summary(one.deployment)}`);
   console.log(`  one at a time, created → Reconciled=True seen: ${summary(one.reconciled)}`);
   console.log(`  burst of ${count}, created → Deployment seen:      ${summary(many.deployment)}`);
   console.log(`  burst of ${count}, first create → last Deployment: ${ms(burstAll)}`);
   console.log(`  quiet ${quietSeconds} s with ${before.size} objects: applies ${controller.reconciler.writes.applies - writesBefore.applies}, status patches ${controller.reconciler.writes.statusPatches - writesBefore.statusPatches}, reconciles ${controller.reconciler.reconciles - reconcilesBefore}, objects changed ${changed.length}${changed.length ? ` (${changed.slice(0, 5).join(', ')})` : ''}`);
+  console.log(`  ${names.length} status writes by another writer (as the gateway's): reconciles ${statusReconciles}`);
   console.log(`  total API writes by the controller: ${controller.reconciler.writes.applies} applies, ${controller.reconciler.writes.statusPatches} status patches for ${2 * count} functions`);
   for (const w of watches) w.abort();
   await platform.destroy();

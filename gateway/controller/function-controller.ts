@@ -15,6 +15,8 @@ export class FunctionController {
   readonly reconciler: FunctionReconciler;
   private readonly queue: WorkQueue;
   private watches: ResourceWatch[] = [];
+  /** The generation last queued per Function, to let status-only updates pass. */
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly options: FunctionReconcilerOptions & { readonly logger: Logger }) {
     this.reconciler = new FunctionReconciler(options);
@@ -36,7 +38,7 @@ export class FunctionController {
           custom.listNamespacedCustomObject({ group: FUNCTION_GROUP, version: FUNCTION_VERSION, namespace, plural: FUNCTION_PLURAL }) as Promise<
             KubernetesListObject<KubernetesObject>
           >,
-        onEvent: (_event, o) => o.metadata?.name && this.queue.add(o.metadata.name),
+        onEvent: (event, o) => this.onFunctionEvent(event, o),
         onError: (e) =>
           logger.warn(
             { err: errorText(e) },
@@ -57,6 +59,25 @@ export class FunctionController {
       }),
     ];
     await Promise.all(this.watches.map((w) => w.synced));
+  }
+
+  /**
+   * Status and metadata writes (the gateway's replicas and last invocation, our own conditions)
+   * leave the generation as it was and change nothing the controller builds, so they are not
+   * queued, as controller-runtime's GenerationChangedPredicate does; readiness comes from the
+   * Deployment watch. Without this every gateway status write would cost two reads here.
+   */
+  private onFunctionEvent(event: 'add' | 'update' | 'delete', o: KubernetesObject): void {
+    const name = o.metadata?.name;
+    if (!name) return;
+    if (event === 'delete') {
+      this.generations.delete(name);
+    } else {
+      const generation = o.metadata?.generation ?? 0;
+      if (event === 'update' && this.generations.get(name) === generation && !o.metadata?.deletionTimestamp) return;
+      this.generations.set(name, generation);
+    }
+    this.queue.add(name);
   }
 
   /** Resolves when every queued reconcile has run. */

@@ -117,6 +117,19 @@ describe('the admin API with the controller', () => {
     expect((await condition(cluster, namespace, 'greet', 'Reconciled')).status).toBe('True');
   });
 
+  it('spends nothing on a status write by the gateway (no reconcile, no read, no write)', async () => {
+    await controller!.idle();
+    const reconciles = controller!.reconciler.reconciles;
+    const writes = { ...controller!.reconciler.writes };
+    const stamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await cluster.kubectl(['patch', 'function', 'greet', '-n', namespace, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { lastInvocation: stamp } })]);
+    expect((await cluster.getJson(['functions.faas.poorman.dev', 'greet', '-n', namespace])).status.lastInvocation).toBe(stamp);
+    await new Promise((r) => setTimeout(r, 1000));
+    await controller!.idle();
+    expect(controller!.reconciler.reconciles).toBe(reconciles);
+    expect(controller!.reconciler.writes).toEqual(writes);
+  });
+
   it('builds a function uploaded in the seed\'s form (POST /admin/python) with its env and replica count', async () => {
     const b64 = (text: string) => Buffer.from(text).toString('base64');
     const uploaded = await admin('POST', '/admin/python', { script: b64(script('hi')), dot_file: b64('MODE=fast\n'), option: { name: 'seeded', replica: 1 } });
