@@ -33,6 +33,8 @@ export interface FunctionStatus {
 /** Annotation keys of this platform, under its API group. */
 export const SOURCE_HASH_ANNOTATION = 'faas.poorman.dev/source-hash';
 export const SOURCE_ANNOTATION = 'faas.poorman.dev/source';
+/** The Function's Ready condition as the controller wrote it (`faas-cli describe` prints annotations). */
+export const READY_ANNOTATION = 'faas.poorman.dev/ready';
 
 /**
  * OpenFaaS's own scaling labels, so that `faas-cli describe` shows the scaling policy
@@ -72,7 +74,7 @@ export function functionStatus(
       [SCALE_ZERO_LABEL]: String(def.minReplicas === 0),
       [SCALE_ZERO_DURATION_LABEL]: def.idleTimeout,
     },
-    annotations: { [SOURCE_HASH_ANNOTATION]: def.sourceHash },
+    annotations: { [SOURCE_HASH_ANNOTATION]: def.sourceHash, ...(counts.readiness === undefined ? {} : { [READY_ANNOTATION]: counts.readiness }) },
     // Memory is both request and limit; CPU has a request only, so the HPA has a base.
     limits: { memory: def.memory },
     requests: { memory: def.memory, cpu: def.cpu },

@@ -20,6 +20,8 @@ export interface ReplicaCounts {
   readonly desired: number;
   /** Instances that accept requests now. */
   readonly ready: number;
+  /** The platform's own account, where one exists: the Function's Ready condition (`True ScaledToZero: asleep; ...`). */
+  readonly readiness?: string;
 }
 
 /** Events a backend emits; each listener registration returns its own unsubscribe. */

@@ -82,6 +82,9 @@ describe('the admin API with the controller', () => {
     expect(Object.values(configMap.data)).toEqual([script('hello')]);
     await waitFor('one ReplicaSet', async () => (await replicaSets()).length === 1);
     expect((await admin('GET', '/system/function/greet')).json).toMatchObject({ name: 'greet', namespace });
+    // `faas-cli describe` prints annotations: the controller's Ready condition is one of them.
+    await waitFor('describe to show the Ready condition', async () =>
+      (await admin('GET', '/system/function/greet')).json.annotations['faas.poorman.dev/ready'] === 'True Available: 1 of 1 replicas available');
   });
 
   it('rolls the Deployment once when PUT changes the script', async () => {

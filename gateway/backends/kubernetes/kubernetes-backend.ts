@@ -43,6 +43,7 @@ export interface KubernetesBackendOptions {
 
 interface FunctionObject extends KubernetesObject {
   spec?: Record<string, unknown>;
+  status?: { conditions?: { type?: string; status?: string; reason?: string; message?: string }[] };
 }
 
 /**
@@ -53,6 +54,8 @@ interface FunctionObject extends KubernetesObject {
 export class KubernetesBackend implements Backend {
   readonly kind = 'kubernetes' as const;
   private readonly defs = new Map<string, FunctionDefinition>();
+  /** Ready condition per function as one line, when a controller writes one. */
+  private readonly readiness = new Map<string, string>();
   private readonly endpoints = new EndpointTable();
   private readonly scaler: DeploymentScaler;
   private readonly status: FunctionStatusWriter;
@@ -140,7 +143,8 @@ export class KubernetesBackend implements Backend {
 
   replicas(name: string): ReplicaCounts {
     const ready = this.endpoints.ready(name).length;
-    return { desired: this.scaler.desiredReplicas(name) ?? ready, ready };
+    const readiness = this.readiness.get(name);
+    return { desired: this.scaler.desiredReplicas(name) ?? ready, ready, ...(readiness === undefined ? {} : { readiness }) };
   }
 
   readyEndpoints(name: string): readonly string[] {
@@ -208,9 +212,14 @@ export class KubernetesBackend implements Backend {
     if (!name) return;
     if (event === 'delete') {
       this.defs.delete(name);
+      this.readiness.delete(name);
       this.scaler.forget(name);
       this.status.forget(name);
     } else {
+      // The controller's Ready condition, for `faas-cli describe`; absent when no controller runs.
+      const ready = object.status?.conditions?.find((c) => c.type === 'Ready');
+      if (ready?.status) this.readiness.set(name, `${ready.status} ${ready.reason ?? ''}: ${ready.message ?? ''}`);
+      else this.readiness.delete(name);
       const result = definitionFromSpec(name, object.spec ?? {});
       if (result.ok) {
         this.defs.set(name, result.function);
