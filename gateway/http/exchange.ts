@@ -1,6 +1,12 @@
 /** One proxied call as it moves through the request path; each layer fills in what it learns. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
+import type { FunctionActivity } from '../core/activity.js';
+
+/** Told once, when the client's response closes: answered, failed or abandoned. */
+export interface CloseListener {
+  closed(exchange: Exchange): void;
+}
 
 export class Exchange {
   /** Function name, once routed. */
@@ -10,13 +16,33 @@ export class Exchange {
   upstreamPath = '/';
   /** Base URL of the instance chosen for this call. */
   endpoint = '';
+  /** The function's in-flight entry while the count layer holds this call open. */
+  inFlight: FunctionActivity | undefined = undefined;
+  /**
+   * Who wants to hear of the close, in the order they asked. One 'close' listener on the response
+   * for all the layers: each `res.once` costs a wrapper and a closure per call, and an event with
+   * several listeners copies its listener array on every emit.
+   */
+  private readonly closeListeners: CloseListener[] = [];
 
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     /** performance.now() when the request arrived. */
     readonly startedAt: number,
-  ) {}
+  ) {
+    // A response emits 'close' once, so `on` is enough and skips the wrapper `once` builds.
+    res.on('close', () => this.closed());
+  }
+
+  /** Calls `listener.closed(this)` when the response closes. */
+  onClose(listener: CloseListener): void {
+    this.closeListeners.push(listener);
+  }
+
+  private closed(): void {
+    for (const listener of this.closeListeners) listener.closed(this);
+  }
 }
 
 /** A layer of the request path: takes the exchange and either answers it or hands it on. */

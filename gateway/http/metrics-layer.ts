@@ -1,7 +1,7 @@
 /** Records each call's status and duration under its function once the response closes; logs failures. */
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import type { Exchange, Step } from './exchange.js';
+import type { CloseListener, Step } from './exchange.js';
 
 /** nginx's code for "client closed the request before an answer": counted, never sent. */
 const CLIENT_CLOSED = 499;
@@ -15,18 +15,21 @@ export interface MeasureDeps {
 export function withMetrics(next: Step, deps: MeasureDeps): Step {
   const { metrics, logger, recordInvocation } = deps;
   const debug = logger.isLevelEnabled('debug');
-  const closed = (exchange: Exchange): void => {
-    const { res, name } = exchange;
-    const code = res.headersSent ? res.statusCode : CLIENT_CLOSED;
-    const seconds = (performance.now() - exchange.startedAt) / 1000;
-    metrics.invocation(name, code, seconds);
-    recordInvocation?.(name, new Date());
-    if (code >= 500 || debug) {
-      logger[code >= 500 ? 'warn' : 'debug']({ function: name, method: exchange.req.method, path: exchange.upstreamPath, status: code, ms: Math.round(seconds * 1000) }, 'function call');
-    }
+  // One listener for every call rather than a closure per call.
+  const measure: CloseListener = {
+    closed(exchange) {
+      const { res, name } = exchange;
+      const code = res.headersSent ? res.statusCode : CLIENT_CLOSED;
+      const seconds = (performance.now() - exchange.startedAt) / 1000;
+      metrics.invocation(name, code, seconds);
+      recordInvocation?.(name, new Date());
+      if (code >= 500 || debug) {
+        logger[code >= 500 ? 'warn' : 'debug']({ function: name, method: exchange.req.method, path: exchange.upstreamPath, status: code, ms: Math.round(seconds * 1000) }, 'function call');
+      }
+    },
   };
   return (exchange) => {
-    exchange.res.once('close', () => closed(exchange));
+    exchange.onClose(measure);
     next(exchange);
   };
 }

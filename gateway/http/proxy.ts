@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { tooLarge } from './body-limit.js';
 import { GatewayError, sendError } from './errors.js';
-import type { Exchange, Step } from './exchange.js';
+import type { CloseListener, Exchange, Step } from './exchange.js';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and those undici sets itself; never forwarded either way. */
 const HOP_BY_HOP = new Set([
@@ -26,6 +26,17 @@ const HOP_BY_HOP = new Set([
   'expect',
   'host',
 ]);
+
+/**
+ * Bit n set: some header we look for by name is n characters long. Most headers (content-type,
+ * user-agent, accept…) are ruled out by their length alone, without lower-casing a copy of the name.
+ */
+const NOTABLE_LENGTHS = [...HOP_BY_HOP, 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'].reduce((bits, name) => bits | (1 << name.length), 0);
+
+/** The name lower-cased when it may be one we look for, '' when its length rules that out. */
+function notable(name: string): string {
+  return name.length < 32 && (NOTABLE_LENGTHS >>> name.length) & 1 ? name.toLowerCase() : '';
+}
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE', 'TRACE']);
 
@@ -50,7 +61,7 @@ export function upstreamHeaders(req: IncomingMessage): string[] {
   let hasHost = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    const lower = name.toLowerCase();
+    const lower = connectionListed === undefined ? notable(name) : name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || connectionListed?.has(lower)) continue;
     if (lower === 'x-forwarded-for') hasFor = true;
     else if (lower === 'x-forwarded-proto') hasProto = true;
@@ -68,7 +79,7 @@ function downstreamHeaders(raw: Buffer[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1');
-    if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+    if (HOP_BY_HOP.has(notable(name))) continue;
     out.push(name, raw[i + 1]!.toString('latin1'));
   }
   return out;
@@ -83,9 +94,14 @@ function hasBody(req: IncomingMessage): boolean {
 
 const CLIENT_GONE = new Error('client closed the connection');
 
-/** One forwarded call: undici's dispatch handler, bound to the client's request and response. */
-class ProxyCall implements Dispatcher.DispatchHandler {
+/**
+ * One forwarded call: undici's dispatch handler, bound to the client's request and response.
+ * Methods rather than closures, and listeners only when needed, so a call allocates little.
+ */
+class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
   private abortUpstream: ((reason?: Error) => void) | undefined;
+  private resumeUpstream: (() => void) | undefined;
+  private waitingForDrain = false;
   private failure: GatewayError | undefined;
   private received = 0;
   private finished = false;
@@ -96,12 +112,12 @@ class ProxyCall implements Dispatcher.DispatchHandler {
   ) {}
 
   start(dispatcher: Dispatcher): void {
-    const { req, res, definition } = this.exchange;
+    const { req, definition } = this.exchange;
     const timeoutMs = (definition?.timeoutSeconds ?? 30) * 1000;
     const withBody = hasBody(req);
     // A chunked body has no length to check up front: count it as it streams, only for those.
     const counted = withBody && this.maxBodyBytes > 0 && req.headers['content-length'] === undefined;
-    res.once('close', this.clientClosed);
+    this.exchange.onClose(this);
     dispatcher.dispatch(
       {
         origin: this.exchange.endpoint,
@@ -125,13 +141,21 @@ class ProxyCall implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     const res = this.exchange.res;
     if (res.destroyed) return false;
-    res.on('drain', resume);
+    this.resumeUpstream = resume;
     res.writeHead(statusCode, statusText, downstreamHeaders(rawHeaders));
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    return this.exchange.res.write(chunk);
+    const res = this.exchange.res;
+    if (res.write(chunk)) return true;
+    // The client reads slower than the function writes: undici pauses until 'drain' resumes it.
+    // Listened for only from the first time it happens; most answers fit the socket's buffer.
+    if (!this.waitingForDrain) {
+      this.waitingForDrain = true;
+      res.on('drain', this.resumeUpstream!);
+    }
+    return false;
   }
 
   onComplete(): void {
@@ -169,9 +193,10 @@ class ProxyCall implements Dispatcher.DispatchHandler {
     }
   }
 
-  private readonly clientClosed = (): void => {
+  /** The client's response closed: if the function is still answering, stop it. */
+  closed(): void {
     if (!this.finished) this.abortUpstream?.(CLIENT_GONE);
-  };
+  }
 }
 
 export function createProxy(deps: ProxyDeps): Step {

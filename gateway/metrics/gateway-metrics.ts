@@ -10,6 +10,12 @@ interface InvocationSeries {
   readonly seconds: { observe(value: number): void };
 }
 
+interface FunctionSeries {
+  /** Calls since the gateway started, every status code. */
+  total: number;
+  readonly byCode: Map<number, InvocationSeries>;
+}
+
 export interface ServiceCounts {
   /** name → ready replicas, read at scrape time. */
   serviceCounts(): Iterable<readonly [string, number]>;
@@ -21,9 +27,11 @@ export class GatewayMetrics {
   private readonly durations: Histogram<'function_name' | 'code'>;
   private readonly coldStarts: Counter<'function_name'>;
   private readonly coldStartSeconds: Histogram<'function_name'>;
-  /** Label children cached per function and code: the hot path skips prom-client's label hashing. */
-  private readonly series = new Map<string, InvocationSeries>();
-  private readonly totals = new Map<string, number>();
+  /**
+   * Label children cached per function, then code: the hot path skips prom-client's label checks
+   * and builds no key string.
+   */
+  private readonly series = new Map<string, FunctionSeries>();
 
   constructor(services: ServiceCounts) {
     const registers = [this.registry];
@@ -65,16 +73,20 @@ export class GatewayMetrics {
   }
 
   invocation(name: string, code: number, seconds: number): void {
-    const key = `${name} ${code}`;
-    let series = this.series.get(key);
+    let forFunction = this.series.get(name);
+    if (forFunction === undefined) {
+      forFunction = { total: 0, byCode: new Map() };
+      this.series.set(name, forFunction);
+    }
+    let series = forFunction.byCode.get(code);
     if (series === undefined) {
       const codeLabel = String(code);
       series = { count: this.invocations.labels(name, codeLabel), seconds: this.durations.labels(name, codeLabel) };
-      this.series.set(key, series);
+      forFunction.byCode.set(code, series);
     }
     series.count.inc();
     series.seconds.observe(seconds);
-    this.totals.set(name, (this.totals.get(name) ?? 0) + 1);
+    forFunction.total++;
   }
 
   coldStart(name: string): void {
@@ -87,7 +99,7 @@ export class GatewayMetrics {
 
   /** All calls of `name` since the gateway started, every status code (the admin API's invocationCount). */
   invocationCount(name: string): number {
-    return this.totals.get(name) ?? 0;
+    return this.series.get(name)?.total ?? 0;
   }
 
   get contentType(): string {
