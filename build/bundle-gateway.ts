@@ -9,7 +9,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { shipAsset, urlAssets } from './url-assets.js';
 
 /** Entry module → bundle file name. */
@@ -27,6 +27,21 @@ const ALWAYS_SHIPPED = ['gateway/bootstrap/bootstrap.py'];
  */
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+/** How the gateway is compiled for the image; bench/proxy.ts builds what it measures the same way. */
+export const GATEWAY_BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  // The package supports Node 20; the image runs the current LTS.
+  target: 'node20',
+  format: 'esm',
+  minify: true,
+  // Class and function names stay readable in logs and stack traces.
+  keepNames: true,
+  banner: { js: REQUIRE_SHIM },
+  // No `process.env.NODE_ENV` define: settings are read at run time, like the sources do.
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
 export interface BundleResult {
   readonly outdir: string;
   readonly files: readonly string[];
@@ -38,21 +53,11 @@ export async function bundleGateway(root: string, outdir = join(root, 'dist', 'g
   await rm(outdir, { recursive: true, force: true });
   const assets = new Set<string>(ALWAYS_SHIPPED);
   const result = await build({
+    ...GATEWAY_BUILD_OPTIONS,
     absWorkingDir: root,
     entryPoints: Object.entries(GATEWAY_ENTRIES).map(([out, input]) => ({ in: input, out })),
     outdir,
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    // The package supports Node 20; the image runs the current LTS.
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    // Class and function names stay readable in logs and stack traces.
-    keepNames: true,
-    banner: { js: REQUIRE_SHIM },
-    // No `process.env.NODE_ENV` define: settings are read at run time, like the sources do.
-    logLevel: 'warning',
     metafile: true,
     plugins: [urlAssets(root, assets)],
   });
