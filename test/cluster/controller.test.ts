@@ -136,6 +136,7 @@ describe('a hand-written Function object, reconciled by the controller', () => {
     const answers = await Promise.all(['a', 'b', 'c'].map((b) => post(`${gateway!.gateway.url}/function/hello`, b)));
     history.stop();
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.map((a) => a.body)).toEqual(['a', 'b', 'c'].map((b) => `${host!.nodeName} ${b}\n`));
     expect(history.values).toEqual([0, 1]);
   });
 
