@@ -6,11 +6,17 @@
  *   status; one at a time (p50/p90/max), then a burst of them created at once;
  * - steady-state cost: over a quiet period, the controller's API writes (applies and status
  *   patches, from its own counters), its reconciles, and how many objects changed resourceVersion;
- *   then what a status write by another writer (the gateway's) costs it.
+ *   then what a status write by another writer (the gateway's) costs it;
+ * - the bundled controller.mjs restarted over all of them: time to catch up and its RSS.
  *
  *   npx tsx bench/controller.ts [functions, default 20] [quiet seconds, default 60]
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
+import { bundleGateway } from '../build/bundle-gateway.js';
 import { startCluster } from '../test/cluster/harness.js';
 import { setUpControllerPlatform } from '../test/cluster/controller-platform.js';
 import { waitFor } from '../test/cluster/wait.js';
@@ -135,6 +141,30 @@ try {
   console.log(`  ${names.length} status writes by another writer (as the gateway's): reconciles ${statusReconciles}`);
   console.log(`  total API writes by the controller: ${controller.reconciler.writes.applies} applies, ${controller.reconciler.writes.statusPatches} status patches for ${2 * count} functions`);
   for (const w of watches) w.abort();
+
+  // The shipped process: the bundle the image runs, started cold over all these functions, as a
+  // restarted controller Deployment would be. Its memory against the Deployment's default limit.
+  await controller.stop();
+  const bundleDir = mkdtempSync(join(tmpdir(), 'bench-controller-'));
+  try {
+    await bundleGateway(process.cwd(), bundleDir);
+    const startedAt = performance.now();
+    const child = spawn(process.execPath, [join(bundleDir, 'controller.mjs')], {
+      env: { ...process.env, KUBECONFIG: platform.controllerKubeconfig, K8S_NAMESPACE: namespace, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let applied = 0;
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (applied += chunk.split('applied function workloads').length - 1));
+    // Every Function is applied once after a restart (no-op applies: the objects are already right).
+    await waitFor('the bundled controller to apply every function once', async () => applied >= names.length, { deadlineMs: 600_000 });
+    const caughtUp = performance.now() - startedAt;
+    await new Promise((r) => setTimeout(r, 1000));
+    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+    child.kill('SIGTERM');
+    console.log(`  bundled controller.mjs restarted over ${names.length} functions: all applied again in ${ms(caughtUp)}, RSS ${rss.toFixed(0)} MiB (the controller Deployment's default limit: 256Mi)`);
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
   await platform.destroy();
 } finally {
   await cluster.stop();
