@@ -60,16 +60,18 @@ async function reconciled(name: string): Promise<void> {
 const replicaSets = async () => (await functionObjects(cluster, namespace, 'greet', 'replicasets')).map((rs) => rs.metadata.name).sort();
 
 /**
- * resourceVersion of everything the controller made for the function, and the Function's generation
- * and spec writes (its status is the gateway's to update whenever readiness moves).
+ * What a write to the function would move: the Function's generation and spec writers; the
+ * resourceVersion of its ConfigMap and Service (nothing else writes them); the generation of its
+ * Deployment and HPA, whose status their controllers update on their own; the set of ReplicaSets.
  */
 async function versions(): Promise<Record<string, unknown>> {
   const fn = await cluster.getJson(['functions.faas.poorman.dev', 'greet', '-n', namespace, '--show-managed-fields']);
   const owned = await functionObjects(cluster, namespace, 'greet', 'configmaps,deployments,replicasets,services,horizontalpodautoscalers');
   const specWrites = fn.metadata.managedFields.filter((f: any) => f.subresource !== 'status');
+  const version = (o: any) => (o.kind === 'ConfigMap' || o.kind === 'Service' ? o.metadata.resourceVersion : o.metadata.generation);
   return {
     'Function/greet': { generation: fn.metadata.generation, specWrites },
-    ...Object.fromEntries(owned.map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion])),
+    ...Object.fromEntries(owned.map((o) => [`${o.kind}/${o.metadata.name}`, o.kind === 'ReplicaSet' ? 'exists' : version(o)])),
   };
 }
 
