@@ -15,6 +15,8 @@
  *   hardly moves with the machine's load, where req/s follows how much CPU the others leave.
  * - Latency: an open-loop loader at half the gateway's median peak; added p99 is
  *   p99(through the gateway) − p99(direct to the upstream), per round, median over rounds.
+ * - A bare Node proxy (node:http in, the same undici Agent out, nothing else) runs beside them:
+ *   what the gateway loses to nginx splits into what the project adds and what Node itself costs.
  * - The load average is printed at start and end so a reader can judge the noise.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -117,14 +119,17 @@ function workerOf(master: number | undefined): number | undefined {
   return Number(readFileSync(children, 'utf8').trim().split(/\s+/)[0]) || undefined;
 }
 
-/** The gateway compiled as the image's bundle is, one function at min-replicas 1 on `upstream`. */
-async function startGateway(upstream: string): Promise<Proxy> {
-  const outfile = join(work, 'proxy-gateway.mjs');
-  await build({ ...GATEWAY_BUILD_OPTIONS, absWorkingDir: root, entryPoints: [fileURLToPath(new URL('support/proxy-gateway.ts', here))], outfile });
+/**
+ * A Node proxy compiled as the image's bundle is: `support/proxy-gateway.ts` (the gateway, one
+ * function at min-replicas 1 on `upstream`) or `support/bare-node-proxy.ts` (Node's floor).
+ */
+async function startBundled(entry: string, upstream: string): Promise<Proxy> {
+  const outfile = join(work, entry.replace(/\.ts$/, '.mjs'));
+  await build({ ...GATEWAY_BUILD_OPTIONS, absWorkingDir: root, entryPoints: [fileURLToPath(new URL(`support/${entry}`, here))], outfile });
   const child = spawn(process.execPath, [outfile, upstream], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the gateway exited with ${code} before printing its URL`)));
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before printing its URL`)));
     createInterface({ input: child.stdout! }).once('line', (line) => resolve(line.trim()));
   });
   return { url, pid: () => child.pid };
@@ -203,48 +208,54 @@ async function main(): Promise<void> {
     }`,
     `upstream fn { server ${new URL(upstream.url).host}; keepalive 128; keepalive_requests 1000000; }`,
   );
-  const gateway = await startGateway(upstream.url);
-  const proxies = { gateway, nginx };
-  const targets = { direct: `${upstream.url}/`, nginx: `${nginx.url}/function/bench/`, gateway: `${gateway.url}/function/bench/` };
-  console.log(`upstream (nginx return 200) ${upstream.url}  nginx proxy_pass ${nginx.url}  gateway (bundle) ${gateway.url}`);
+  const gateway = await startBundled('proxy-gateway.ts', upstream.url);
+  const bare = await startBundled('bare-node-proxy.ts', upstream.url);
+  const proxies = { gateway, nginx, bare };
+  const targets = { direct: `${upstream.url}/`, nginx: `${nginx.url}/function/bench/`, gateway: `${gateway.url}/function/bench/`, bare: `${bare.url}/` };
+  console.log(`upstream (nginx return 200) ${upstream.url}  nginx proxy_pass ${nginx.url}  gateway (bundle) ${gateway.url}  bare Node proxy ${bare.url}`);
 
   // Warm-up: the gateway's JIT, both proxies' kept-alive upstream connections.
-  for (const name of ['gateway', 'nginx'] as const) wrk(targets[name], Math.min(3, seconds));
+  for (const name of ['gateway', 'nginx', 'bare'] as const) wrk(targets[name], Math.min(3, seconds));
 
   console.log(`throughput: wrk -t1 -c${connections} -d${seconds}s, ${rounds} rounds alternating gateway and nginx; CPU is the proxy's user+system per request`);
-  const throughput: Record<'direct' | 'gateway' | 'nginx', Throughput[]> = { direct: [], gateway: [], nginx: [] };
+  const throughput: Record<'direct' | 'gateway' | 'nginx' | 'bare', Throughput[]> = { direct: [], gateway: [], nginx: [], bare: [] };
   const ratios: number[] = [];
+  const bareRatios: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const name of order(round)) throughput[name].push(wrk(targets[name], seconds, proxies[name].pid()));
+    throughput.bare.push(wrk(targets.bare, seconds, bare.pid()));
     throughput.direct.push(wrk(targets.direct, Math.min(3, seconds)));
-    const [g, n, d] = [throughput.gateway.at(-1)!, throughput.nginx.at(-1)!, throughput.direct.at(-1)!];
+    const [g, n, b, d] = [throughput.gateway.at(-1)!, throughput.nginx.at(-1)!, throughput.bare.at(-1)!, throughput.direct.at(-1)!];
     ratios.push(g.rps / n.rps);
+    bareRatios.push(b.rps / n.rps);
     console.log(
-      `  round ${round}: gateway ${fixed(g.rps)} req/s (${fixed(g.cpuUs, 1)} µs CPU/req)  nginx ${fixed(n.rps)} req/s (${fixed(n.cpuUs, 1)} µs CPU/req)  ratio ${(g.rps / n.rps).toFixed(2)}  | direct ${fixed(d.rps)}  load ${load()}`,
+      `  round ${round}: gateway ${fixed(g.rps)} req/s (${fixed(g.cpuUs, 1)} µs CPU/req)  nginx ${fixed(n.rps)} req/s (${fixed(n.cpuUs, 1)} µs CPU/req)  ratio ${(g.rps / n.rps).toFixed(2)}  | bare Node ${fixed(b.rps)} (${fixed(b.cpuUs, 1)} µs)  direct ${fixed(d.rps)}  load ${load()}`,
     );
   }
   const peak = (name: keyof typeof throughput): number => median(throughput[name].map((t) => t.rps));
-  const cpu = (name: 'gateway' | 'nginx'): number => median(throughput[name].map((t) => t.cpuUs));
-  console.log(`median req/s: gateway ${fixed(peak('gateway'))}  nginx ${fixed(peak('nginx'))}  direct ${fixed(peak('direct'))}`);
-  console.log(`median CPU per request: gateway ${fixed(cpu('gateway'), 1)} µs  nginx ${fixed(cpu('nginx'), 1)} µs`);
+  const cpu = (name: 'gateway' | 'nginx' | 'bare'): number => median(throughput[name].map((t) => t.cpuUs));
+  console.log(`median req/s: gateway ${fixed(peak('gateway'))}  nginx ${fixed(peak('nginx'))}  bare Node ${fixed(peak('bare'))}  direct ${fixed(peak('direct'))}`);
+  console.log(`median CPU per request: gateway ${fixed(cpu('gateway'), 1)} µs  nginx ${fixed(cpu('nginx'), 1)} µs  bare Node ${fixed(cpu('bare'), 1)} µs`);
   console.log(`gateway / nginx: median of round ratios ${median(ratios).toFixed(2)}  (target ≥ 0.75; rounds ${ratios.map((r) => r.toFixed(2)).join(' ')})`);
+  console.log(`bare Node proxy / nginx (the most any single Node process reached here): ${median(bareRatios).toFixed(2)}`);
 
   const rate = Math.max(100, Math.round(peak('gateway') / 2));
   console.log(`latency at half the gateway's peak: ${rate} req/s open loop, ${seconds}s, ${rounds} rounds (ms)`);
-  const latency: Record<keyof typeof targets, Latency[]> = { direct: [], nginx: [], gateway: [] };
-  const added = { gateway: [] as number[], nginx: [] as number[] };
+  const latency: Record<keyof typeof targets, Latency[]> = { direct: [], nginx: [], gateway: [], bare: [] };
+  const added = { gateway: [] as number[], nginx: [] as number[], bare: [] as number[] };
   for (let round = 1; round <= rounds; round++) {
-    for (const name of ['direct', ...order(round)] as const) latency[name].push(constantRate(targets[name], rate));
-    const [d, g, n] = [latency.direct.at(-1)!, latency.gateway.at(-1)!, latency.nginx.at(-1)!];
+    for (const name of ['direct', ...order(round), 'bare'] as const) latency[name].push(constantRate(targets[name], rate));
+    const [d, g, n, b] = [latency.direct.at(-1)!, latency.gateway.at(-1)!, latency.nginx.at(-1)!, latency.bare.at(-1)!];
     added.gateway.push(g.p99 - d.p99);
     added.nginx.push(n.p99 - d.p99);
+    added.bare.push(b.p99 - d.p99);
     console.log(
-      `  round ${round}: direct p50 ${d.p50} p99 ${d.p99} | nginx p50 ${n.p50} p99 ${n.p99} | gateway p50 ${g.p50} p99 ${g.p99} | added p99 gateway ${(g.p99 - d.p99).toFixed(3)} nginx ${(n.p99 - d.p99).toFixed(3)}  load ${load()}`,
+      `  round ${round}: direct p50 ${d.p50} p99 ${d.p99} | nginx p50 ${n.p50} p99 ${n.p99} | gateway p50 ${g.p50} p99 ${g.p99} | bare Node p50 ${b.p50} p99 ${b.p99} | added p99 gateway ${(g.p99 - d.p99).toFixed(3)} nginx ${(n.p99 - d.p99).toFixed(3)} bare ${(b.p99 - d.p99).toFixed(3)}  load ${load()}`,
     );
   }
   const p = (name: keyof typeof targets, q: 'p50' | 'p99'): string => median(latency[name].map((l) => l[q])).toFixed(3);
   console.log(`median: direct p50 ${p('direct', 'p50')} p99 ${p('direct', 'p99')} | nginx p50 ${p('nginx', 'p50')} p99 ${p('nginx', 'p99')} | gateway p50 ${p('gateway', 'p50')} p99 ${p('gateway', 'p99')}`);
-  console.log(`added p99 (median over rounds of p99 − direct p99 in that round): gateway ${median(added.gateway).toFixed(3)} ms  nginx ${median(added.nginx).toFixed(3)} ms  (target ≤ 2 ms)`);
+  console.log(`added p99 (median over rounds of p99 − direct p99 in that round): gateway ${median(added.gateway).toFixed(3)} ms  nginx ${median(added.nginx).toFixed(3)} ms  bare Node ${median(added.bare).toFixed(3)} ms  (target ≤ 2 ms)`);
   const failures = Object.values(latency).flat().reduce((sum, l) => sum + l.failed, 0);
   if (failures > 0) console.log(`non-200 answers or errors during the latency runs: ${failures}`);
   console.log(`load average at end ${load()}`);
