@@ -2,20 +2,14 @@
 import type { Command } from 'commander';
 import { deleteObjects, listFunctionObjects } from '../../deploy/function-objects.js';
 import { describeRef } from '../../deploy/apply-manifests.js';
-import { loadKubeConfig } from '../../kube/kube-context.js';
 import { formatTable } from '../format-table.js';
-import { addKubeOptions, checkOutputFormat, kubeContextOptions } from '../kube-options.js';
-import { targetNamespace } from '../target-namespace.js';
+import { addFunctionTarget, addOutputOption, checkOutputFormat, kubeTarget, type KubeTargetFlags } from '../kube-options.js';
 
 export function register(program: Command): void {
-  addKubeOptions(program.command('delete').description('delete a function from the cluster of the current kubeconfig context'))
-    .argument('<name>', 'function name')
-    .option('-n, --namespace <namespace>', 'namespace (default: faas.config.json, then faas)')
-    .option('-o, --output <format>', 'table, or json', 'table')
-    .action(async (name: string, flags: { namespace?: string; context?: string; kubeconfig?: string; output: string }) => {
+  addOutputOption(addFunctionTarget(program.command('delete').description('delete a function from the cluster of the current kubeconfig context'))).action(
+    async (name: string, flags: KubeTargetFlags & { output: string }) => {
       const format = checkOutputFormat(flags.output);
-      const kc = loadKubeConfig(kubeContextOptions(flags));
-      const namespace = targetNamespace(flags.namespace);
+      const { kc, namespace } = kubeTarget(flags);
       const objects = await listFunctionObjects(kc, namespace, name);
       if (objects.length === 0) {
         throw new Error(
@@ -30,5 +24,6 @@ export function register(program: Command): void {
       }
       console.log(formatTable(['kind', 'name', 'result'], deleted.map((ref) => [ref.kind, ref.name, 'deleted'])));
       console.error(`deleted function ${name}: ${deleted.map(describeRef).join(', ')}`);
-    });
+    },
+  );
 }

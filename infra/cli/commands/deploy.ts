@@ -9,7 +9,7 @@ import { describeRef } from '../../deploy/apply-manifests.js';
 import { loadKubeConfig } from '../../kube/kube-context.js';
 import { synthSettings } from '../../synth-settings.js';
 import { formatTable } from '../format-table.js';
-import { addKubeOptions, checkOutputFormat, kubeContextOptions } from '../kube-options.js';
+import { addKubeOptions, addOutputOption, checkOutputFormat, kubeContextOptions } from '../kube-options.js';
 import { createProgress } from '../progress.js';
 
 interface DeployFlags {
@@ -24,17 +24,18 @@ interface DeployFlags {
 }
 
 export function register(program: Command): void {
-  addKubeOptions(
-    program
-      .command('deploy')
-      .description('apply the synthesized platform and functions to the current kubeconfig context (server-side apply)'),
+  addOutputOption(
+    addKubeOptions(
+      program
+        .command('deploy')
+        .description('apply the synthesized platform and functions to the current kubeconfig context (server-side apply)'),
+    ),
   )
     .option('-f, --functions <dir>', 'functions folder (default: $FAAS_FUNCTIONS_DIR, faas.config.json, then functions)')
     .option('--no-prune', 'keep the objects of functions no longer in the folder')
     .option('--no-wait', 'do not wait for the gateway to be ready')
     .option('--timeout <duration>', 'how long to wait for the gateway (30s, 5m)', '5m')
     .option('--force-conflicts', 'take over fields another field manager owns, as kubectl apply --server-side --force-conflicts')
-    .option('-o, --output <format>', 'table, or json', 'table')
     .action(async (flags: DeployFlags) => {
       const format = checkOutputFormat(flags.output);
       const timeoutSeconds = parseDuration(flags.timeout);

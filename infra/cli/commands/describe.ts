@@ -6,10 +6,8 @@ import { functionSelector } from '../../../constructs/labels.js';
 import { derivedNames } from '../../../constructs/spec/function-name.js';
 import { listFunctionObjects } from '../../deploy/function-objects.js';
 import { describeApiError, isNotFound } from '../../kube/api-error.js';
-import { loadKubeConfig } from '../../kube/kube-context.js';
 import { formatTable } from '../format-table.js';
-import { addKubeOptions, checkOutputFormat, kubeContextOptions } from '../kube-options.js';
-import { targetNamespace } from '../target-namespace.js';
+import { addFunctionTarget, addOutputOption, checkOutputFormat, kubeTarget, type KubeTargetFlags } from '../kube-options.js';
 
 interface FunctionResource extends KubernetesObject {
   spec?: Record<string, unknown>;
@@ -17,14 +15,10 @@ interface FunctionResource extends KubernetesObject {
 }
 
 export function register(program: Command): void {
-  addKubeOptions(program.command('describe').description('show a function as deployed: spec, replicas, status, objects, pods'))
-    .argument('<name>', 'function name')
-    .option('-n, --namespace <namespace>', 'namespace (default: faas.config.json, then faas)')
-    .option('-o, --output <format>', 'table, or json', 'table')
-    .action(async (name: string, flags: { namespace?: string; context?: string; kubeconfig?: string; output: string }) => {
+  addOutputOption(addFunctionTarget(program.command('describe').description('show a function as deployed: spec, replicas, status, objects, pods'))).action(
+    async (name: string, flags: KubeTargetFlags & { output: string }) => {
       const format = checkOutputFormat(flags.output);
-      const kc = loadKubeConfig(kubeContextOptions(flags));
-      const namespace = targetNamespace(flags.namespace);
+      const { kc, namespace } = kubeTarget(flags);
 
       let fn: FunctionResource | undefined;
       try {
@@ -88,7 +82,8 @@ export function register(program: Command): void {
           ? '\nno pods (asleep: the next request wakes it)'
           : `\n${formatTable(['pod', 'phase', 'ready', 'restarts'], description.pods.map((p) => [p.name, p.phase, p.ready ? 'yes' : 'no', String(p.restarts)]))}`,
       );
-    });
+    },
+  );
 }
 
 function podRow(pod: V1Pod) {

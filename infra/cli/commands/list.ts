@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_GATEWAY, errorMessage, gatewayFetch } from '../gateway-client.js';
 import { formatTable } from '../format-table.js';
+import { addOutputOption, checkOutputFormat } from '../kube-options.js';
 
 interface FunctionStatus {
   name: string;
@@ -11,15 +12,15 @@ interface FunctionStatus {
 }
 
 export function register(program: Command): void {
-  program
-    .command('list')
-    .description('list the functions of a running gateway')
-    .option('-g, --gateway <url>', 'gateway URL', DEFAULT_GATEWAY)
-    .option('-u, --user <user>', 'admin user', process.env.FAAS_ADMIN_USER ?? 'admin')
-    .option('--password <password>', 'admin password (default: $FAAS_ADMIN_PASSWORD; `faas dev` prints one at start)', process.env.FAAS_ADMIN_PASSWORD)
-    .option('-o, --output <format>', 'table, or json', 'table')
-    .action(async (options: { gateway: string; user: string; password?: string; output: string }) => {
-      if (options.output !== 'table' && options.output !== 'json') throw new Error(`unknown output format '${options.output}'; use -o table or -o json`);
+  addOutputOption(
+    program
+      .command('list')
+      .description('list the functions of a running gateway')
+      .option('-g, --gateway <url>', 'gateway URL', DEFAULT_GATEWAY)
+      .option('-u, --user <user>', 'admin user', process.env.FAAS_ADMIN_USER ?? 'admin')
+      .option('--password <password>', 'admin password (default: $FAAS_ADMIN_PASSWORD; `faas dev` prints one at start)', process.env.FAAS_ADMIN_PASSWORD),
+  ).action(async (options: { gateway: string; user: string; password?: string; output: string }) => {
+      checkOutputFormat(options.output);
       const response = await gatewayFetch(options, '/system/functions');
       if (response.status === 401) {
         throw new Error('the gateway wants the admin password: pass --password or set FAAS_ADMIN_PASSWORD (`faas dev` prints it at start)');

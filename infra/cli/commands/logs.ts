@@ -5,25 +5,18 @@ import type { Command } from 'commander';
 import { functionSelector } from '../../../constructs/labels.js';
 import { parseDuration } from '../../../constructs/spec/durations.js';
 import { describeApiError } from '../../kube/api-error.js';
-import { loadKubeConfig } from '../../kube/kube-context.js';
-import { addKubeOptions, kubeContextOptions } from '../kube-options.js';
-import { targetNamespace } from '../target-namespace.js';
+import { addFunctionTarget, kubeTarget, type KubeTargetFlags } from '../kube-options.js';
 
 const CONTAINER = 'function';
 
-interface LogsFlags {
-  namespace?: string;
-  context?: string;
-  kubeconfig?: string;
+interface LogsFlags extends KubeTargetFlags {
   follow?: boolean;
   tail?: string;
   since?: string;
 }
 
 export function register(program: Command): void {
-  addKubeOptions(program.command('logs').description("print a function's logs from its pods"))
-    .argument('<name>', 'function name')
-    .option('-n, --namespace <namespace>', 'namespace (default: faas.config.json, then faas)')
+  addFunctionTarget(program.command('logs').description("print a function's logs from its pods"))
     .option('-f, --follow', 'keep streaming new lines')
     .option('--tail <lines>', 'only the last lines of each pod')
     .option('--since <duration>', 'only lines newer than this (10s, 5m, 1h)')
@@ -36,8 +29,7 @@ export function register(program: Command): void {
       if (flags.since !== undefined && (sinceSeconds === undefined || sinceSeconds <= 0)) {
         throw new Error(`--since '${flags.since}' is not a duration; use a number with a unit, like 10m`);
       }
-      const kc = loadKubeConfig(kubeContextOptions(flags));
-      const namespace = targetNamespace(flags.namespace);
+      const { kc, namespace } = kubeTarget(flags);
       const selector = Object.entries(functionSelector(name)).map(([k, v]) => `${k}=${v}`).join(',');
       let pods: V1Pod[];
       try {
