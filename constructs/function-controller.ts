@@ -115,19 +115,19 @@ export class FunctionController extends Construct {
 
 /**
  * Exactly the calls the controller makes: watch Function objects and patch their status; apply
- * (server-side apply: create + patch) the four workload kinds, reading and watching only
- * Deployments (for readiness); set owner references that block the Function's deletion
- * (functions/finalizers, checked when OwnerReferencesPermissionEnforcement is on). No delete:
- * the garbage collector deletes through those owner references.
+ * (server-side apply: create + patch) the four workload kinds and watch them (to apply again what
+ * someone deleted), reading single Deployments (for readiness); set owner references that block
+ * the Function's deletion (functions/finalizers, checked when OwnerReferencesPermissionEnforcement
+ * is on). No delete: the garbage collector deletes through those owner references.
  */
 export function controllerRules(): k8s.PolicyRule[] {
-  const apply = ['create', 'patch'];
+  const apply = ['list', 'watch', 'create', 'patch'];
   return [
     { apiGroups: [FUNCTION_GROUP], resources: [FUNCTION_PLURAL], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [FUNCTION_GROUP], resources: [`${FUNCTION_PLURAL}/status`], verbs: ['patch'] },
     { apiGroups: [FUNCTION_GROUP], resources: [`${FUNCTION_PLURAL}/finalizers`], verbs: ['update'] },
     { apiGroups: [''], resources: ['configmaps', 'services'], verbs: apply },
-    { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', ...apply] },
+    { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', ...apply] },
     { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: apply },
   ];
 }

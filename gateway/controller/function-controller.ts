@@ -1,4 +1,12 @@
-import { AppsV1Api, CustomObjectsApi, type KubernetesListObject, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  AutoscalingV2Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1Deployment,
+} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { FUNCTION_GROUP, FUNCTION_PLURAL, FUNCTION_VERSION } from '../../constructs/function-api.js';
 import { LABEL_FUNCTION, LABEL_MANAGED_BY } from '../../constructs/labels.js';
@@ -8,8 +16,10 @@ import { CONTROLLER_MANAGED_BY, FunctionReconciler, type FunctionReconcilerOptio
 import { WorkQueue } from './work-queue.js';
 
 /**
- * Watches Function objects and the Deployments it made for them, and reconciles one function at a
+ * Watches Function objects and the workloads it made for them, and reconciles one function at a
  * time per name. Level-triggered: every event just queues the name; the reconciler reads what is.
+ * A ConfigMap, Service or HPA of its own that someone deletes is applied again; their other
+ * changes do not concern it (an edit by another manager is theirs; see the README).
  */
 export class FunctionController {
   readonly reconciler: FunctionReconciler;
@@ -29,7 +39,25 @@ export class FunctionController {
     const { kubeConfig, namespace, logger } = this.options;
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const apps = kubeConfig.makeApiClient(AppsV1Api);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const autoscaling = kubeConfig.makeApiClient(AutoscalingV2Api);
     const owned = `${LABEL_MANAGED_BY}=${CONTROLLER_MANAGED_BY}`;
+    /** Deleted by hand: forget that it was applied, so the next reconcile applies it again. */
+    const onDeleted = (event: string, o: KubernetesObject): void => {
+      const name = o.metadata?.labels?.[LABEL_FUNCTION];
+      if (event !== 'delete' || !name) return;
+      this.reconciler.forget(name);
+      this.queue.add(name);
+    };
+    const watchOwned = <T extends KubernetesObject>(kind: string, path: string, list: () => Promise<KubernetesListObject<T>>): ResourceWatch =>
+      watchResources<T>({
+        kubeConfig,
+        path: `${path}/namespaces/${namespace}/${kind}`,
+        labelSelector: owned,
+        list,
+        onEvent: onDeleted,
+        onError: (e) => logger.warn({ err: errorText(e) }, `listing or watching ${kind} failed; retrying in 1s (a 403 means the faas-controller Role or RoleBinding is missing)`),
+      });
     this.watches = [
       watchResources<KubernetesObject>({
         kubeConfig,
@@ -57,6 +85,9 @@ export class FunctionController {
         onError: (e) =>
           logger.warn({ err: errorText(e) }, 'listing or watching Deployments failed; retrying in 1s (a 403 means the faas-controller Role or RoleBinding is missing)'),
       }),
+      watchOwned('configmaps', '/api/v1', () => core.listNamespacedConfigMap({ namespace, labelSelector: owned })),
+      watchOwned('services', '/api/v1', () => core.listNamespacedService({ namespace, labelSelector: owned })),
+      watchOwned('horizontalpodautoscalers', '/apis/autoscaling/v2', () => autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, labelSelector: owned })),
     ];
     await Promise.all(this.watches.map((w) => w.synced));
   }

@@ -56,7 +56,7 @@ export class ApplyRefused extends Error {
  * Turns one Function object into its ConfigMap, Deployment, Service and HPA (server-side apply under
  * the controller's own field manager, owned by the Function so deleting it deletes them) and reports
  * what happened as conditions. Applies only when the Function's generation or the desired objects
- * changed, or its Deployment went missing, and writes status only when it differs, so a quiet
+ * changed, or one of its objects went missing, and writes status only when it differs, so a quiet
  * cluster sees no writes. It never forces: a field another manager owns is a `Conflict` condition,
  * not a tug of war.
  */
@@ -77,6 +77,11 @@ export class FunctionReconciler {
   readonly writes = { applies: 0, statusPatches: 0 };
   /** Reconciles started, so a test can tell an event was handled rather than missed. */
   reconciles = 0;
+
+  /** One of its objects is gone: the next reconcile applies them all again, whatever else changed. */
+  forget(name: string): void {
+    this.applied.delete(name);
+  }
 
   async reconcile(name: string): Promise<void> {
     this.reconciles++;

@@ -81,14 +81,21 @@ describe('the controller ServiceAccount', () => {
     'patch functions.faas.poorman.dev/status',
     'create configmaps',
     'patch configmaps',
+    'list configmaps',
+    'watch configmaps',
     'create services',
     'patch services',
+    'list services',
+    'watch services',
     'create deployments.apps',
     'patch deployments.apps',
+    'get deployments.apps',
     'list deployments.apps',
     'watch deployments.apps',
     'create horizontalpodautoscalers.autoscaling',
     'patch horizontalpodautoscalers.autoscaling',
+    'list horizontalpodautoscalers.autoscaling',
+    'watch horizontalpodautoscalers.autoscaling',
   ];
 
   it('may apply its four kinds and write Function status in its namespace', async () => {
@@ -103,9 +110,9 @@ describe('the controller ServiceAccount', () => {
     const refused = [
       'get secrets',
       'list secrets',
-      // It applies these and never reads them back.
+      // It watches these for deletions and never reads one by name.
       'get configmaps',
-      'list services',
+      'get services',
       'get horizontalpodautoscalers.autoscaling',
       'create events',
       'create secrets',

@@ -140,6 +140,21 @@ describe('a hand-written Function object, reconciled by the controller', () => {
     expect(history.values).toEqual([0, 1]);
   });
 
+  it('applies again the ConfigMap, Service and HPA that someone deleted, owned as before', async () => {
+    const before = await functionObjects(cluster, namespace, 'hello');
+    await cluster.kubectl(['delete', 'configmap/hello-code', 'service/hello', 'hpa/hello', '-n', namespace, '--wait=true']);
+    await waitFor('the controller to apply them again', async () => (await functionObjects(cluster, namespace, 'hello')).length === before.length);
+    const after = await functionObjects(cluster, namespace, 'hello');
+    const shape = (objects: any[]) => objects.map((o) => ({ kind: o.kind, name: o.metadata.name, owners: o.metadata.ownerReferences, uid: o.metadata.uid })).sort((a, b) => a.kind.localeCompare(b.kind));
+    // The same objects by kind, name and owner; new ones (new uids) but for the untouched Deployment.
+    expect(shape(after).map(({ uid: _, ...rest }) => rest)).toEqual(shape(before).map(({ uid: _, ...rest }) => rest));
+    const changed = shape(after).filter((o, i) => o.uid !== shape(before)[i]!.uid).map((o) => o.kind);
+    expect(changed).toEqual(['ConfigMap', 'HorizontalPodAutoscaler', 'Service']);
+    expect((await condition(cluster, namespace, 'hello', 'Reconciled'))?.status).toBe('True');
+    const answer = await post(`${gateway!.gateway.url}/function/hello`, 'after repair');
+    expect(answer).toMatchObject({ status: 200, body: `${host!.nodeName} after repair\n` });
+  });
+
   it('leaves nothing behind once the Function is deleted, the workloads first (foreground)', async () => {
     // Foreground: the Function stays, marked deleted, until the collector has deleted what it owns;
     // Deployment events in that window must not make the controller apply them again.

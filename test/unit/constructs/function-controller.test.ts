@@ -15,9 +15,9 @@ describe('FunctionController', () => {
       { apiGroups: ['faas.poorman.dev'], resources: ['functions'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['faas.poorman.dev'], resources: ['functions/status'], verbs: ['patch'] },
       { apiGroups: ['faas.poorman.dev'], resources: ['functions/finalizers'], verbs: ['update'] },
-      { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['create', 'patch'] },
+      { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['list', 'watch', 'create', 'patch'] },
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
-      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['create', 'patch'] },
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['list', 'watch', 'create', 'patch'] },
     ]);
   });
 
