@@ -138,6 +138,13 @@ describe('a hand-written Function object, reconciled by the controller', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(answers.map((a) => a.body)).toEqual(['a', 'b', 'c'].map((b) => `${host!.nodeName} ${b}\n`));
     expect(history.values).toEqual([0, 1]);
+    // The gateway's Events tell the same story in `kubectl describe function`.
+    await waitFor('the scale to zero and the wake as Events', async () => {
+      const events = (await cluster.getJson(['events', '-n', namespace, '--field-selector', 'involvedObject.kind=Function,involvedObject.name=hello'])).items;
+      const told = events.filter((e: any) => e.source?.component === 'faas-gateway').map((e: any) => `${e.reason}: ${e.message}`);
+      return told.includes('ScaledDown: scaled from 1 to 0 replicas') && told.includes('ScaledUp: scaled from 0 to 1 replicas');
+    });
+    expect(await cluster.kubectl(['describe', 'function', 'hello', '-n', namespace])).toMatch(/Normal\s+ScaledUp\s+\S+\s+faas-gateway\s+scaled from 0 to 1 replicas/);
   });
 
   it('applies again the ConfigMap, Service and HPA that someone deleted, owned as before', async () => {

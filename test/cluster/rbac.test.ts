@@ -37,6 +37,8 @@ const GATEWAY_CALLS = [
   'get leases.coordination.k8s.io',
   'create leases.coordination.k8s.io',
   'update leases.coordination.k8s.io',
+  // Events of its scaling, for `kubectl describe function`.
+  'create events',
 ];
 
 async function canI(call: string, ns: string | undefined = namespace): Promise<string> {
@@ -92,6 +94,8 @@ describe('the gateway ServiceAccount as the API server sees it', () => {
     'create rolebindings.rbac.authorization.k8s.io',
     'create serviceaccounts/token',
     'delete endpointslices.discovery.k8s.io',
+    'patch events',
+    'delete events',
   ])('denies %s in its namespace', async (call) => {
     expect(await canI(call)).toBe('no');
   });
@@ -160,5 +164,10 @@ describe('the gateway ServiceAccount as the API server sees it', () => {
     expect((await cluster.getJson(['function', 'extra', '-n', namespace])).spec.maxReplicas).toBe(3);
     expect(await backend.remove('extra')).toBe(true);
     expect(await backend.remove('extra')).toBe(false);
+    // The synthesized Deployment leaves replicas to its default of 1: the scale to 0 above is an Event.
+    await waitFor('the scale Event on the Function', async () => {
+      const events = (await cluster.getJson(['events', '-n', namespace, '--field-selector', 'involvedObject.kind=Function,involvedObject.name=tally'])).items;
+      return events.some((e: any) => e.reason === 'ScaledDown' && e.message === 'scaled from 1 to 0 replicas' && e.source?.component === 'faas-gateway');
+    });
   });
 });

@@ -21,13 +21,17 @@ export class DeploymentScaler {
     return this.desired.get(name);
   }
 
-  async scale(name: string, replicas: number): Promise<void> {
+  /** Resolves the count before (as last asked for or seen) and after. */
+  async scale(name: string, replicas: number): Promise<{ from: number; to: number }> {
     if (!this.verified.has(name)) await this.verifyOwnership(name);
+    const from = this.desired.get(name) ?? 0;
     const scale = await this.apps.patchNamespacedDeploymentScale(
       { name, namespace: this.namespace, body: { spec: { replicas } } },
       this.mergePatch,
     );
-    this.desired.set(name, scale.spec?.replicas ?? replicas);
+    const to = scale.spec?.replicas ?? replicas;
+    this.desired.set(name, to);
+    return { from, to };
   }
 
   /** Reads the live count once, so a restarted gateway knows which functions are awake. */

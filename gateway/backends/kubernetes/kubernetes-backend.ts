@@ -1,6 +1,7 @@
 import {
   AppsV1Api,
   CoordinationV1Api,
+  CoreV1Api,
   CustomObjectsApi,
   DiscoveryV1Api,
   KubernetesObjectApi,
@@ -28,6 +29,7 @@ import {
 } from './api-names.js';
 import { DeploymentScaler } from './deployment-scaler.js';
 import { EndpointTable } from './endpoint-table.js';
+import { FunctionEvents } from './function-events.js';
 import { FunctionStatusWriter } from './function-status-writer.js';
 import { ReaperLease, statusCode } from './reaper-lease.js';
 import { watchResources, type ResourceWatch } from './resource-watch.js';
@@ -54,11 +56,14 @@ interface FunctionObject extends KubernetesObject {
 export class KubernetesBackend implements Backend {
   readonly kind = 'kubernetes' as const;
   private readonly defs = new Map<string, FunctionDefinition>();
+  /** Each Function object's uid, for the events about it. */
+  private readonly uids = new Map<string, string>();
   /** Ready condition per function as one line, when a controller writes one. */
   private readonly readiness = new Map<string, string>();
   private readonly endpoints = new EndpointTable();
   private readonly scaler: DeploymentScaler;
   private readonly status: FunctionStatusWriter;
+  private readonly events: FunctionEvents;
   private readonly lease: ReaperLease;
   private readonly custom: CustomObjectsApi;
   private readonly objects: KubernetesObjectApi;
@@ -78,6 +83,12 @@ export class KubernetesBackend implements Backend {
       custom: this.custom,
       namespace: options.namespace,
       onError: (name, e) => options.logger.warn({ function: name, err: describe(e) }, 'writing Function status failed'),
+    });
+    this.events = new FunctionEvents({
+      core: kc.makeApiClient(CoreV1Api),
+      namespace: options.namespace,
+      identity: options.identity,
+      onError: (name, e) => options.logger.warn({ function: name, err: describe(e) }, 'recording an Event failed'),
     });
     this.lease = new ReaperLease({
       coordination: kc.makeApiClient(CoordinationV1Api),
@@ -137,8 +148,9 @@ export class KubernetesBackend implements Backend {
   }
 
   async scale(name: string, replicas: number): Promise<void> {
-    await this.scaler.scale(name, replicas);
+    const { from, to } = await this.scaler.scale(name, replicas);
     this.status.update(name, { replicas });
+    if (from !== to) this.events.scaled(name, this.uids.get(name), from, to);
   }
 
   replicas(name: string): ReplicaCounts {
@@ -212,10 +224,12 @@ export class KubernetesBackend implements Backend {
     if (!name) return;
     if (event === 'delete') {
       this.defs.delete(name);
+      this.uids.delete(name);
       this.readiness.delete(name);
       this.scaler.forget(name);
       this.status.forget(name);
     } else {
+      if (object.metadata?.uid) this.uids.set(name, object.metadata.uid);
       // The controller's Ready condition, for `faas-cli describe`; absent when no controller runs.
       const ready = object.status?.conditions?.find((c) => c.type === 'Ready');
       if (ready?.status) this.readiness.set(name, `${ready.status} ${ready.reason ?? ''}: ${ready.message ?? ''}`);

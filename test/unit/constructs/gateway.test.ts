@@ -31,6 +31,7 @@ describe('Gateway', () => {
         { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['create'] },
       ],
     });
   });
