@@ -3,11 +3,9 @@
  * (faas-cli appends `.openfaas-fn`); `/gateway/<name>/...` and `/invoke/<name>` are the seeds' aliases.
  */
 import type { FunctionCatalog } from '../backends/backend.js';
+import { isServedNamespace } from '../core/served-namespace.js';
 import { GatewayError, sendError } from './errors.js';
 import type { Step } from './exchange.js';
-
-/** faas-cli's default namespace; accepted as "this gateway's namespace". */
-export const OPENFAAS_DEFAULT_NAMESPACE = 'openfaas-fn';
 
 const ROUTE_PREFIXES = ['/function/', '/gateway/', '/invoke/'] as const;
 
@@ -65,7 +63,7 @@ export function withRoute(next: Step, deps: RouteDeps): Step {
       sendError(exchange.res, new GatewayError('not_found', `no function named in ${url}: call ${pathPrefix}/function/<name>`));
       return;
     }
-    if (route.namespace !== undefined && route.namespace !== namespace && route.namespace !== OPENFAAS_DEFAULT_NAMESPACE) {
+    if (route.namespace !== undefined && !isServedNamespace(route.namespace, namespace)) {
       sendError(
         exchange.res,
         new GatewayError('not_found', `function "${route.name}" is not served in namespace "${route.namespace}": this gateway serves namespace "${namespace}"`, route.name),
