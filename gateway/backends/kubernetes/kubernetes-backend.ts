@@ -1,7 +1,6 @@
 import {
   AppsV1Api,
   CoordinationV1Api,
-  CoreV1Api,
   CustomObjectsApi,
   DiscoveryV1Api,
   KubernetesObjectApi,
@@ -85,7 +84,7 @@ export class KubernetesBackend implements Backend {
       onError: (name, e) => options.logger.warn({ function: name, err: describe(e) }, 'writing Function status failed'),
     });
     this.events = new FunctionEvents({
-      core: kc.makeApiClient(CoreV1Api),
+      objects: this.objects,
       namespace: options.namespace,
       identity: options.identity,
       onError: (name, e) => options.logger.warn({ function: name, err: describe(e) }, 'recording an Event failed'),
