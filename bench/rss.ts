@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { GATEWAY_BUILD_OPTIONS } from '../build/bundle-gateway.js';
 
 const { values } = parseArgs({ options: { functions: { type: 'string', default: '1000' } } });
 const functionCount = Number(values.functions);
@@ -36,16 +37,7 @@ async function bundle(): Promise<string> {
   const out = join(work, 'image', 'main.mjs');
   mkdirSync(join(work, 'image'), { recursive: true });
   copyFileSync(join(root, 'gateway/bootstrap/bootstrap.py'), join(work, 'image', 'bootstrap.py'));
-  await build({
-    entryPoints: [join(root, 'gateway/main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    logLevel: 'warning',
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  });
+  await build({ ...GATEWAY_BUILD_OPTIONS, absWorkingDir: root, entryPoints: [join(root, 'gateway/main.ts')], outfile: out });
   return out;
 }
 

@@ -27,16 +27,18 @@ const ALWAYS_SHIPPED = ['gateway/bootstrap/bootstrap.py'];
  */
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
-/** How the gateway is compiled for the image; bench/proxy.ts builds what it measures the same way. */
+/** How the gateway is compiled for the image; bench/proxy.ts and bench/rss.ts build what they measure the same way. */
 export const GATEWAY_BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
   // The package supports Node 20; the image runs the current LTS.
   target: 'node20',
   format: 'esm',
-  minify: true,
-  // Class and function names stay readable in logs and stack traces.
-  keepNames: true,
+  // Identifiers stay as written, so stack traces and logs name real functions. Mangling them and
+  // restoring `.name` with keepNames cost 11 MB of idle RSS (bench/rss.ts: 71.6 vs 60.6 MB) for
+  // 0.8 MB less file, which an image does not need.
+  minifyWhitespace: true,
+  minifySyntax: true,
   banner: { js: REQUIRE_SHIM },
   // No `process.env.NODE_ENV` define: settings are read at run time, like the sources do.
   logLevel: 'warning',
