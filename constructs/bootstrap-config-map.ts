@@ -9,6 +9,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { bootstrapFromText, bootstrapSource, type BootstrapSource } from './bootstrap-source.js';
 import { platformLabels } from './labels.js';
 import { checkDnsLabel } from './prop-checks.js';
+import { defaultNamespace } from './default-namespace.js';
 
 /** Name of the ConfigMap; function pods mount it by this name. */
 export const BOOTSTRAP_CONFIG_MAP_NAME = 'faas-bootstrap';
@@ -19,7 +20,7 @@ export const BOOTSTRAP_KEY = 'bootstrap.py';
 export interface BootstrapConfigMapProps {
   /**
    * Namespace of the functions.
-   * @default 'faas'
+   * @default - the Chart's namespace, else 'faas'
    */
   readonly namespace?: string;
   /**
@@ -37,7 +38,7 @@ export class BootstrapConfigMap extends Construct {
 
   public constructor(scope: Construct, id: string, props: BootstrapConfigMapProps = {}) {
     super(scope, id);
-    this.namespace = checkDnsLabel('namespace', props.namespace ?? 'faas');
+    this.namespace = checkDnsLabel('namespace', defaultNamespace(this, props.namespace));
     this.bootstrap = props.bootstrapSource === undefined ? bootstrapSource() : bootstrapFromText(props.bootstrapSource);
     this.apiObject = new k8s.KubeConfigMap(this, 'Resource', {
       metadata: {

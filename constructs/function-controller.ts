@@ -11,6 +11,7 @@ import { platformLabels } from './labels.js';
 import { containerSecurityContext, podSecurityContext } from './pod-security.js';
 import { checkDnsLabel, checkQuantity } from './prop-checks.js';
 import { FUNCTION_GROUP, FUNCTION_PLURAL } from './function-api.js';
+import { defaultNamespace } from './default-namespace.js';
 
 /** Name of every controller object (ServiceAccount, Role, RoleBinding, Deployment). */
 export const CONTROLLER_NAME = 'faas-controller';
@@ -21,7 +22,7 @@ export const CONTROLLER_ENTRY = '/app/controller.mjs';
 export interface FunctionControllerProps {
   /**
    * Namespace whose Function objects the controller reconciles.
-   * @default 'faas'
+   * @default - the Chart's namespace, else 'faas'
    */
   readonly namespace?: string;
   /**
@@ -59,7 +60,7 @@ export class FunctionController extends Construct {
 
   public constructor(scope: Construct, id: string, props: FunctionControllerProps = {}) {
     super(scope, id);
-    this.namespace = checkDnsLabel('namespace', props.namespace ?? 'faas');
+    this.namespace = checkDnsLabel('namespace', defaultNamespace(this, props.namespace));
     this.image = props.image ?? defaultGatewayImage();
     this.functionImage = props.functionImage;
     this.cpu = checkQuantity('cpu', props.cpu ?? '50m');

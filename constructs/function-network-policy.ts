@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { gatewaySelector, LABEL_ROLE, platformLabels, ROLE_FUNCTION } from './labels.js';
 import { FUNCTION_PORT } from './python-function.js';
+import { defaultNamespace } from './default-namespace.js';
 
 /** Name of the NetworkPolicy. */
 export const FUNCTION_NETWORK_POLICY_NAME = 'faas-functions-ingress';
@@ -15,7 +16,7 @@ export const FUNCTION_NETWORK_POLICY_NAME = 'faas-functions-ingress';
 export interface FunctionNetworkPolicyProps {
   /**
    * Namespace of the functions and the gateway.
-   * @default 'faas'
+   * @default - the Chart's namespace, else 'faas'
    */
   readonly namespace?: string;
 }
@@ -27,7 +28,7 @@ export class FunctionNetworkPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: FunctionNetworkPolicyProps = {}) {
     super(scope, id);
-    this.namespace = props.namespace ?? 'faas';
+    this.namespace = defaultNamespace(this, props.namespace);
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: {
         name: FUNCTION_NETWORK_POLICY_NAME,

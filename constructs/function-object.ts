@@ -9,6 +9,7 @@ import { specFromDefinition } from './spec/spec-conversion.js';
 import { FUNCTION_API_VERSION, FUNCTION_KIND } from './function-api.js';
 import { derivedNames } from './spec/function-name.js';
 import { functionLabels } from './labels.js';
+import { defaultNamespace } from './default-namespace.js';
 
 /** Properties of {@link FunctionObject}. */
 export interface FunctionObjectProps {
@@ -16,7 +17,7 @@ export interface FunctionObjectProps {
   readonly definition: FunctionDefinition;
   /**
    * Namespace of the object.
-   * @default 'faas'
+   * @default - the Chart's namespace, else 'faas'
    */
   readonly namespace?: string;
 }
@@ -30,7 +31,7 @@ export class FunctionObject extends ApiObject {
       kind: FUNCTION_KIND,
       metadata: {
         name: derivedNames(definition.name).function,
-        namespace: props.namespace ?? 'faas',
+        namespace: defaultNamespace(scope, props.namespace),
         labels: functionLabels(definition.name),
       },
       spec: specFromDefinition(definition),

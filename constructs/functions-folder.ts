@@ -10,6 +10,7 @@ import { formatError } from './spec/format-error.js';
 import { PythonFunction, type PythonFunctionProps } from './python-function.js';
 import { FunctionObject } from './function-object.js';
 import { Platform } from './platform.js';
+import { defaultNamespace } from './default-namespace.js';
 
 /** Who turns a Function object into its Deployment, Service, HPA and ConfigMap. */
 export type FunctionWorkloads = 'synth' | 'controller';
@@ -78,7 +79,7 @@ export class FunctionsFolder extends Construct {
     if (this.functionWorkloads !== 'synth' && this.functionWorkloads !== 'controller') {
       throw new Error(`'functionWorkloads' ('${String(this.functionWorkloads)}') must be 'synth' or 'controller'`);
     }
-    this.namespace = props.namespace ?? 'faas';
+    this.namespace = defaultNamespace(this, props.namespace);
     const { functions = [], functionWorkloads: _, ...rest } = props;
     const functionProps = { ...rest, namespace: this.namespace };
     const byName = new Map<string, PythonFunction>();

@@ -10,6 +10,7 @@ import { gatewaySelector, platformLabels } from './labels.js';
 import { containerSecurityContext, podSecurityContext } from './pod-security.js';
 import { checkDnsLabel, checkEnvNames, checkOneOf, checkQuantity, checkWholeNumber } from './prop-checks.js';
 import { FUNCTION_GROUP, FUNCTION_PLURAL } from './function-api.js';
+import { defaultNamespace } from './default-namespace.js';
 
 /** Name of every gateway object (ServiceAccount, Role, RoleBinding, Deployment, Service). */
 export const GATEWAY_NAME = 'faas-gateway';
@@ -25,7 +26,7 @@ const RESERVED_ENV = ['PORT', 'K8S_NAMESPACE', 'GATEWAY_BACKEND', 'FAAS_ADMIN_PA
 export interface GatewayProps {
   /**
    * Namespace of the gateway and of the functions it serves.
-   * @default 'faas'
+   * @default - the Chart's namespace, else 'faas'
    */
   readonly namespace?: string;
   /**
@@ -94,7 +95,7 @@ export class Gateway extends Construct {
 
   public constructor(scope: Construct, id: string, props: GatewayProps = {}) {
     super(scope, id);
-    this.namespace = checkDnsLabel('namespace', props.namespace ?? 'faas');
+    this.namespace = checkDnsLabel('namespace', defaultNamespace(this, props.namespace));
     this.image = props.image ?? defaultGatewayImage();
     this.replicas = checkWholeNumber('replicas', props.replicas ?? 1);
     this.adminSecretName = checkDnsLabel('adminSecretName', props.adminSecretName ?? 'faas-admin');

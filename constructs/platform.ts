@@ -13,12 +13,13 @@ import { FunctionController, type FunctionControllerProps } from './function-con
 import { clusterScoped } from './cluster-scoped.js';
 import { platformLabels } from './labels.js';
 import { checkDnsLabel } from './prop-checks.js';
+import { defaultNamespace } from './default-namespace.js';
 
 /** Properties of {@link Platform}. */
 export interface PlatformProps {
   /**
    * Namespace of the gateway and every function.
-   * @default 'faas'
+   * @default - the Chart's namespace, else 'faas'
    */
   readonly namespace?: string;
   /**
@@ -73,7 +74,7 @@ export class Platform extends Construct {
 
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
-    this.namespace = checkDnsLabel('namespace', props.namespace ?? 'faas');
+    this.namespace = checkDnsLabel('namespace', defaultNamespace(this, props.namespace));
     this.createNamespace = props.createNamespace ?? true;
     this.createCrd = props.createCrd ?? true;
 

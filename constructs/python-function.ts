@@ -17,6 +17,7 @@ import { BOOTSTRAP_CONFIG_MAP_NAME, BOOTSTRAP_KEY } from './bootstrap-config-map
 import { runtimeCommand } from './runtime-command.js';
 import { FunctionObject } from './function-object.js';
 import { checkDnsLabel, checkQuantity, checkWholeNumber } from './prop-checks.js';
+import { defaultNamespace } from './default-namespace.js';
 
 /** Stock image with Python and uv; functions need no image of their own. */
 export const DEFAULT_FUNCTION_IMAGE = 'ghcr.io/astral-sh/uv:python3.12-bookworm-slim';
@@ -37,7 +38,7 @@ export interface PythonFunctionProps {
   readonly definition: FunctionDefinition;
   /**
    * Namespace of every object of the function.
-   * @default 'faas'
+   * @default - the Chart's namespace, else 'faas'
    */
   readonly namespace?: string;
   /**
@@ -87,7 +88,7 @@ export class PythonFunction extends Construct {
     super(scope, id);
     const definition = checkDefinition(props.definition);
     this.definition = definition;
-    this.namespace = checkDnsLabel('namespace', props.namespace ?? 'faas');
+    this.namespace = checkDnsLabel('namespace', defaultNamespace(this, props.namespace));
     this.image = props.image ?? DEFAULT_FUNCTION_IMAGE;
     this.targetCpuUtilization = checkWholeNumber('targetCpuUtilization', props.targetCpuUtilization ?? 80, 1);
     this.runtimeVolumeSize = checkQuantity('runtimeVolumeSize', props.runtimeVolumeSize ?? '2Gi');

@@ -3,6 +3,7 @@
  * and says what 0 means; a bad value stops the gateway with a message naming the variable.
  * Admin credentials (FAAS_ADMIN_*) are read by the admin API's own credentials module.
  */
+import { DEFAULT_NAMESPACE } from '../constructs/function-api.js';
 
 export interface GatewayConfig {
   /** PORT — where the gateway listens. 0 picks a free port. Default 8080. */
@@ -107,7 +108,7 @@ export function readConfig(env: Env, overrides: Partial<GatewayConfig> = {}): Ga
     port: integer(env, 'PORT', 8080, 65535),
     host: env.HOST ?? '127.0.0.1',
     backend: backendKind(env),
-    namespace: env.K8S_NAMESPACE || 'faas',
+    namespace: env.K8S_NAMESPACE || DEFAULT_NAMESPACE,
     logLevel: env.LOG_LEVEL || 'info',
     reaperPollMs: duration(env, 'REAPER_POLL_EVERY', '5s'),
     reaperTimeToLiveMs: duration(env, 'REAPER_TIME_TO_LIVE', '5m'),

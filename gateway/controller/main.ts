@@ -5,9 +5,10 @@
 import { pino } from 'pino';
 import { loadKubeConfig } from '../backends/kubernetes/kube-config.js';
 import { FunctionController } from './function-controller.js';
+import { DEFAULT_NAMESPACE } from '../../constructs/function-api.js';
 
 const logger = pino({ name: 'faas-controller', level: process.env.LOG_LEVEL ?? 'info' });
-const namespace = process.env.K8S_NAMESPACE ?? 'faas';
+const namespace = process.env.K8S_NAMESPACE ?? DEFAULT_NAMESPACE;
 
 let controller: FunctionController;
 try {

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { FunctionsFolder } from '../../../constructs/functions-folder.js';
 import { Platform } from '../../../constructs/platform.js';
@@ -27,6 +27,19 @@ describe('FunctionsFolder', () => {
     expect(() => new FunctionsFolder(Testing.chart(), 'fns', { functionWorkloads: 'kubelet' as never })).toThrowError(
       "'functionWorkloads' ('kubelet') must be 'synth' or 'controller'",
     );
+  });
+
+  it("takes its Chart's namespace when none is given, as every cdk8s object does", () => {
+    const chart = new Chart(Testing.app(), 'team', { namespace: 'team-a' });
+    const platform = new Platform(chart, 'platform', { bootstrapSource: BOOTSTRAP });
+    new FunctionsFolder(chart, 'fns', { functions: [definition('a')], bootstrapSource: BOOTSTRAP });
+    const objects = Testing.synth(chart) as { kind: string; metadata: { name: string; namespace?: string }; subjects?: { namespace: string }[] }[];
+    expect(platform.namespace).toBe('team-a');
+    expect(objects.find((o) => o.kind === 'Namespace')?.metadata.name).toBe('team-a');
+    const namespaced = objects.filter((o) => !['Namespace', 'CustomResourceDefinition'].includes(o.kind));
+    expect(namespaced.length).toBeGreaterThan(10);
+    expect(new Set(namespaced.map((o) => o.metadata.namespace))).toEqual(new Set(['team-a']));
+    expect(objects.find((o) => o.kind === 'RoleBinding')?.subjects?.map((s) => s.namespace)).toEqual(['team-a']);
   });
 
   it('refuses functions in another namespace than the platform of the same app', () => {
