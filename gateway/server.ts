@@ -3,8 +3,8 @@
  * function request path, over one backend. `close()` stops accepting, drains calls in flight,
  * then stops the backend so no function process outlives the gateway.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, ServerResponse, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Backend } from './backends/backend.js';
 import type { GatewayConfig } from './config.js';
@@ -116,8 +116,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let discovered = false;
   let markDiscovered: () => void = () => undefined;
   const discovery = new Promise<void>((resolve) => (markDiscovered = resolve));
-  const serveFunction = (req: IncomingMessage, res: ServerResponse): void => {
+  const serveFunction = (req: IncomingMessage, res: ServerResponse, upgradeHead?: Buffer): void => {
     const exchange = new Exchange(req, res, performance.now());
+    exchange.upgradeHead = upgradeHead;
     if (discovered) callFunction(exchange);
     else void discovery.then(() => callFunction(exchange));
   };
@@ -141,6 +142,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     } else {
       serveFunction(req, res);
     }
+  });
+  // A protocol switch (WebSocket) to a function takes the same request path as any call, with a
+  // response of its own on the socket, so every refusal is an ordinary JSON error.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = req.url ?? '/';
+    const path = prefix !== '' && url.startsWith(prefix) ? url.slice(prefix.length) : url;
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    res.once('finish', () => socket.end());
+    if (path.startsWith('/system/') || path.startsWith('/admin/') || path === '/healthz' || path === '/readyz' || path === '/metrics') {
+      sendError(res, new GatewayError('not_found', `${path} does not switch protocols; only function calls do`));
+      return;
+    }
+    serveFunction(req, res, head);
   });
   // Functions set their own timeouts; the server's would cut long calls and slow uploads first.
   server.requestTimeout = 0;

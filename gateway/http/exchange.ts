@@ -18,6 +18,10 @@ export class Exchange {
   endpoint = '';
   /** The function's in-flight entry while the count layer holds this call open. */
   inFlight: FunctionActivity | undefined = undefined;
+  /** A protocol switch (WebSocket): the bytes that came after its head, to send on once switched. */
+  upgradeHead: Buffer | undefined = undefined;
+  /** The function answered the switch with 101; the call lasts until either socket closes. */
+  upgraded = false;
   /**
    * Who wants to hear of the close, in the order they asked. One 'close' listener on the response
    * for all the layers: each `res.once` costs a wrapper and a closure per call, and an event with

@@ -19,7 +19,7 @@ export function withMetrics(next: Step, deps: MeasureDeps): Step {
   const measure: CloseListener = {
     closed(exchange) {
       const { res, name } = exchange;
-      const code = res.headersSent ? res.statusCode : CLIENT_CLOSED;
+      const code = exchange.upgraded ? 101 : res.headersSent ? res.statusCode : CLIENT_CLOSED;
       const seconds = (performance.now() - exchange.startedAt) / 1000;
       metrics.invocation(name, code, seconds);
       recordInvocation?.(name, new Date());

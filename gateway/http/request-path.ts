@@ -1,6 +1,7 @@
 /**
  * The whole request path of a function call in one place, innermost first:
- * proxy ← wake (until ready) ← count (in flight, last seen) ← body limit ← metrics/log ← route.
+ * proxy (or, for a protocol switch, the tunnel) ← wake (until ready) ← count (in flight, last seen)
+ * ← body limit ← metrics/log ← route.
  * Routing comes outermost so that metrics are only ever labelled with functions that exist.
  */
 import type { Logger } from 'pino';
@@ -15,6 +16,7 @@ import type { Step } from './exchange.js';
 import { withMetrics } from './metrics-layer.js';
 import { createProxy } from './proxy.js';
 import { withRoute } from './router.js';
+import { createUpgradeTunnel } from './upgrade-tunnel.js';
 import { withWake } from './wake-layer.js';
 
 export interface RequestPathDeps {
@@ -32,7 +34,9 @@ export interface RequestPathDeps {
 
 export function buildRequestPath(deps: RequestPathDeps): Step {
   const proxy = createProxy({ dispatcher: deps.dispatcher, maxBodyBytes: deps.maxBodyBytes });
-  const woken = withWake(proxy, deps.waker);
+  const tunnel = createUpgradeTunnel();
+  const forward: Step = (exchange) => (exchange.upgradeHead === undefined ? proxy(exchange) : tunnel(exchange));
+  const woken = withWake(forward, deps.waker);
   const counted = withActivity(woken, deps.activity);
   const limited = withBodyLimit(counted, deps.maxBodyBytes);
   const measured = withMetrics(limited, deps);
