@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadFunction } from '../../constructs/spec/load-function.js';
 import { SpecError } from '../../constructs/spec/spec-error.js';
-import { livingGroupMembers, readyEndpoint, startLocalBackend, wake, type Harness } from '../support/local-backend-harness.js';
+import { livingGroupMembers, readyEndpoint, startLocalBackend, survivorsOf, wake, type Harness } from '../support/local-backend-harness.js';
 
 // Given a backend over a temporary copy of fixtures/functions-lifecycle, which the tests edit.
 let harness: Harness;
@@ -52,7 +52,7 @@ describe('local backend lifecycle', () => {
     expect(pgid).toBeGreaterThan(0);
     expect(livingGroupMembers(pgid!)).toEqual(expect.arrayContaining([pgid, childPid]));
     await harness.backend.scale('with-child', 0);
-    expect(livingGroupMembers(pgid!)).toEqual([]);
+    expect(await survivorsOf(pgid!)).toEqual([]);
     expect(harness.backend.replicas('with-child')).toEqual({ desired: 0, ready: 0 });
     expect(harness.backend.readyEndpoints('with-child')).toEqual([]);
   });
@@ -89,7 +89,7 @@ describe('local backend lifecycle', () => {
     expect(harness.backend.readyEndpoints('versioned')).toEqual([newBase]);
     await harness.backend.settled();
     expect(harness.backend.processGroups('versioned')).toHaveLength(1);
-    expect(livingGroupMembers(oldPgid!)).toEqual([]);
+    expect(await survivorsOf(oldPgid!)).toEqual([]);
   });
 
   it('keeps serving the previous version while an edited script is invalid', async () => {
@@ -130,7 +130,7 @@ describe('local backend lifecycle', () => {
     expect(existsSync(join(harness.dir, 'versioned.py'))).toBe(false);
     expect(harness.backend.functions().has('versioned')).toBe(false);
     expect(harness.backend.readyEndpoints('versioned')).toEqual([]);
-    expect(livingGroupMembers(pgid!)).toEqual([]);
+    expect(await survivorsOf(pgid!)).toEqual([]);
     expect(await harness.backend.remove('versioned')).toBe(false);
   });
 
@@ -141,6 +141,6 @@ describe('local backend lifecycle', () => {
     const groups = ['with-child', 'versioned', 'always-on'].flatMap((name) => harness.backend.processGroups(name));
     expect(groups).toHaveLength(3);
     await harness.backend.stop();
-    for (const pgid of groups) expect(livingGroupMembers(pgid)).toEqual([]);
+    for (const pgid of groups) expect(await survivorsOf(pgid)).toEqual([]);
   });
 });

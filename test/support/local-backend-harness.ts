@@ -135,3 +135,17 @@ export function livingGroupMembers(pgid: number): number[] {
     }
   });
 }
+
+/**
+ * SIGKILL is delivered a moment after it is sent: waits for a stopped group's members to be gone,
+ * then returns any still alive (none, unless something survived the kill).
+ */
+export async function survivorsOf(pgid: number, withinMs = 5000): Promise<number[]> {
+  const deadline = Date.now() + withinMs;
+  let left = livingGroupMembers(pgid);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    left = livingGroupMembers(pgid);
+  }
+  return left;
+}
