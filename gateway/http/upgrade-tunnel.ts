@@ -6,6 +6,7 @@
  * that answers the handshake with anything but 101 gets that answer relayed as a plain response.
  */
 import { request, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { GatewayError, sendError } from './errors.js';
 import type { CloseListener, Exchange, Step } from './exchange.js';
@@ -48,7 +49,8 @@ class Tunnel implements CloseListener {
       this.upgraded = true;
       this.exchange.upgraded = true;
       this.upstream = socket;
-      call.setTimeout(0);
+      // The function's timeout bounds the handshake only; an open socket may stay quiet for long.
+      (socket as Socket).setTimeout(0);
       client.write(head(`HTTP/1.1 101 ${answer.statusMessage ?? 'Switching Protocols'}`, answer));
       if (early.length > 0) client.write(early);
       const sent = this.exchange.upgradeHead;
@@ -63,6 +65,7 @@ class Tunnel implements CloseListener {
       answer.pipe(res);
     });
     call.on('timeout', () => {
+      if (this.upgraded) return;
       call.destroy();
       sendError(res, new GatewayError('upstream_timeout', `function "${name}" did not answer the protocol switch within its timeout of ${definition?.timeout ?? '?'}`, name));
     });
