@@ -21,7 +21,6 @@ function head(statusLine: string, res: IncomingMessage): string {
 
 class Tunnel implements CloseListener {
   private upstream: Duplex | undefined;
-  private upgraded = false;
 
   constructor(private readonly exchange: Exchange) {}
 
@@ -46,7 +45,6 @@ class Tunnel implements CloseListener {
         socket.destroy();
         return;
       }
-      this.upgraded = true;
       this.exchange.upgraded = true;
       this.upstream = socket;
       // The function's timeout bounds the handshake only; an open socket may stay quiet for long.
@@ -65,12 +63,12 @@ class Tunnel implements CloseListener {
       answer.pipe(res);
     });
     call.on('timeout', () => {
-      if (this.upgraded) return;
+      if (this.exchange.upgraded) return;
       call.destroy();
       sendError(res, new GatewayError('upstream_timeout', `function "${name}" did not answer the protocol switch within its timeout of ${definition?.timeout ?? '?'}`, name));
     });
     call.on('error', (error: Error) => {
-      if (this.upgraded || res.headersSent || res.destroyed) return;
+      if (this.exchange.upgraded || res.headersSent || res.destroyed) return;
       sendError(res, new GatewayError('upstream_error', `function "${name}" failed while switching protocols: ${error.message}`, name));
     });
     call.end();
