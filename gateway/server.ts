@@ -111,6 +111,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const admin = options.admin?.({ backend, config, logger, invocationCount: (name) => metrics.invocationCount(name) }) ?? notImplementedAdmin;
   const prefix = config.pathPrefix;
+  /** The request's path with GATEWAY_PATH_PREFIX taken off, for choosing its handler. */
+  const pathOf = (req: IncomingMessage): string => {
+    const url = req.url ?? '/';
+    return prefix !== '' && url.startsWith(prefix) ? url.slice(prefix.length) : url;
+  };
   // Until the first discovery is complete the catalog is empty: a call then waits for it instead
   // of getting a 404 (a restarted gateway takes traffic while it lists functions).
   let discovered = false;
@@ -124,8 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 
   const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const path = prefix !== '' && url.startsWith(prefix) ? url.slice(prefix.length) : url;
+    const path = pathOf(req);
     if (path.startsWith('/function/') || path.startsWith('/gateway/') || path.startsWith('/invoke/')) {
       serveFunction(req, res);
     } else if (path === '/healthz') {
@@ -146,8 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // A protocol switch (WebSocket) to a function takes the same request path as any call, with a
   // response of its own on the socket, so every refusal is an ordinary JSON error.
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const url = req.url ?? '/';
-    const path = prefix !== '' && url.startsWith(prefix) ? url.slice(prefix.length) : url;
+    const path = pathOf(req);
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket);
