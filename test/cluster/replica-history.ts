@@ -3,7 +3,7 @@
  * how a test counts scale calls from outside the gateway (a scale to the value already set is no
  * change and no call the cluster notices).
  */
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { watchValues } from './value-history.js';
 
 export interface ReplicaHistory {
   /** spec.replicas after each change, the value at the start first. */
@@ -14,34 +14,5 @@ export interface ReplicaHistory {
 }
 
 export function watchReplicas(kubeconfig: string, namespace: string, deployment: string): ReplicaHistory {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const values: number[] = [];
-  let controller: AbortController | undefined;
-  let stopped = false;
-  let markStarted: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const record = (replicas: number) => {
-    if (values.at(-1) !== replicas) values.push(replicas);
-    markStarted();
-  };
-  const start = async (): Promise<void> => {
-    if (stopped) return;
-    controller = await new Watch(kc).watch(
-      `/apis/apps/v1/namespaces/${namespace}/deployments`,
-      { fieldSelector: `metadata.name=${deployment}` },
-      (_type, object: any) => record(object?.spec?.replicas ?? 1),
-      // A broken watch starts again; a change in between still shows as the next value.
-      () => setTimeout(() => void start().catch(() => undefined), 200),
-    );
-  };
-  void start();
-  return {
-    values,
-    started,
-    stop() {
-      stopped = true;
-      controller?.abort();
-    },
-  };
+  return watchValues<number>(kubeconfig, `/apis/apps/v1/namespaces/${namespace}/deployments`, deployment, (object) => object?.spec?.replicas ?? 1);
 }
