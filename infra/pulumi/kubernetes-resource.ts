@@ -25,6 +25,8 @@ const BUILT_IN: Readonly<Record<string, ResourceClass>> = {
   'networking.k8s.io/v1/NetworkPolicy': k8s.networking.v1.NetworkPolicy,
   'coordination.k8s.io/v1/Lease': k8s.coordination.v1.Lease,
   'apiextensions.k8s.io/v1/CustomResourceDefinition': k8s.apiextensions.v1.CustomResourceDefinition,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
 };
 
 /** `group` of an apiVersion; '' for the core group (`v1`). */

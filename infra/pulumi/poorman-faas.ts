@@ -3,6 +3,7 @@
  * code as `cdk8s synth` and `faas deploy` (synthesizeManifests) and hands each object to the
  * Kubernetes provider as it is, so Pulumi and cdk8s cannot drift apart.
  */
+import { isAbsolute, resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { FunctionsFolder } from '../../constructs/functions-folder.js';
 import type { PoormanFaasProps } from '../../constructs/poorman-faas-chart.js';
@@ -17,7 +18,9 @@ export const POORMAN_FAAS_TYPE = 'poorman-faas:index:PoormanFaas';
 /** Arguments of {@link PoormanFaas}: the platform construct's props plus where the functions are. */
 export interface PoormanFaasArgs extends PoormanFaasProps {
   /**
-   * Folder of PEP 723 scripts, read when the program runs. Ignored when `functions` is given.
+   * Folder of PEP 723 scripts, read when the program runs. Ignored when `functions` is given. A
+   * relative path is relative to the Pulumi project (the folder of `Pulumi.yaml`), not to the
+   * working directory the language host gives the program.
    * @default 'functions'
    */
   readonly functionsDir?: string;
@@ -118,8 +121,18 @@ export class PoormanFaas extends pulumi.ComponentResource {
  */
 export async function poormanFaasManifests(args: PoormanFaasArgs): Promise<Manifest[]> {
   const { functionsDir = 'functions', ...props } = args;
-  const functions = props.functions ?? (await FunctionsFolder.load(functionsDir));
+  const functions = props.functions ?? (await FunctionsFolder.load(resolve(projectRoot(), functionsDir)));
   return synthesizeManifests({ ...props, functions });
+}
+
+/**
+ * The folder of `Pulumi.yaml`. The language host runs the program in the program's own folder
+ * (`main:`), so only the engine knows the project's; outside a Pulumi run (no root given, where
+ * the SDK answers a placeholder) the working directory stands in.
+ */
+function projectRoot(): string {
+  const root = pulumi.getRootDirectory();
+  return isAbsolute(root) ? root : process.cwd();
 }
 
 /** `<component>:<namespace>/<name>` or `<component>:<name>`; unique per kind, which the URN adds. */

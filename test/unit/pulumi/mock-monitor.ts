@@ -11,7 +11,8 @@ export interface Registered {
   readonly custom: boolean;
 }
 
-export async function recordResources(config: Record<string, string> = {}): Promise<Registered[]> {
+/** `config` replaces the stack config; without it the program reads what PULUMI_CONFIG holds, as under the CLI. */
+export async function recordResources(config?: Record<string, string>): Promise<Registered[]> {
   const registered: Registered[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -27,7 +28,7 @@ export async function recordResources(config: Record<string, string> = {}): Prom
     'test',
     false,
   );
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) => [`poorman-faas:${key}`, value])));
+  if (config !== undefined) pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) => [`poorman-faas:${key}`, value])));
   return registered;
 }
 

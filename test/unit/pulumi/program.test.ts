@@ -1,4 +1,10 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordResources, valueOf, type Registered } from './mock-monitor.js';
 
 const fixture = new URL('../../fixtures/deploy-functions', import.meta.url).pathname;
@@ -53,5 +59,54 @@ describe('the Pulumi program with the defaults Pulumi.yaml declares', () => {
       (registered.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.name === `faas:faas/${name}`)?.inputs.spec as any).template.spec.containers[0].image;
     expect(image('alpha')).toBe(DEFAULT_FUNCTION_IMAGE);
     expect(image('faas-gateway')).toBe(defaultGatewayImage());
+  });
+});
+
+describe('the Pulumi program started the way the language host starts it', () => {
+  let project: string;
+  beforeAll(() => {
+    // given a project folder (where Pulumi.yaml is) holding functions/, and the program's folder
+    // inside it, which the language host makes the working directory
+    project = mkdtempSync(join(tmpdir(), 'faas-pulumi-project-'));
+    cpSync(fixture, join(project, 'functions'), { recursive: true });
+    mkdirSync(join(project, 'infra', 'pulumi'), { recursive: true });
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  /** Runs program-child.ts in its own process with that working directory, root and stack config. */
+  async function runProgram(config: Record<string, string>): Promise<{ functionNames: string[]; types: string[] }> {
+    const child = fileURLToPath(new URL('./program-child.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', import.meta.resolve('tsx'), child], {
+      cwd: join(project, 'infra', 'pulumi'),
+      env: {
+        ...process.env,
+        PULUMI_NODEJS_ROOT_DIRECTORY: project,
+        PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(config).map(([key, value]) => [`poorman-faas:${key}`, value]))),
+      },
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!);
+  }
+
+  it("reads a relative functionsDir from the project's folder, not the working directory", async () => {
+    // when the stack config says `functionsDir: functions`, the default Pulumi.yaml declares
+    const { functionNames } = await runProgram({ namespace: 'faas', functionsDir: 'functions', gatewayImage: '', functionImage: '' });
+    // then the program finds <project>/functions
+    expect(functionNames).toEqual(['alpha', 'beta']);
+  });
+
+  it('creates the controller, its admission policy and only Function objects per function in controller mode', async () => {
+    const { functionNames, types } = await runProgram({ functionsDir: 'functions', functionWorkloads: 'controller' });
+    expect(functionNames).toEqual(['alpha', 'beta']);
+    expect(types).toContain('kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy');
+    expect(types).toContain('kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding');
+    expect(types.filter((t) => t === 'kubernetes:faas.poorman.dev/v1alpha1:Function')).toHaveLength(2);
+    // the gateway and the controller; no Deployment per function
+    expect(types.filter((t) => t === 'kubernetes:apps/v1:Deployment')).toHaveLength(2);
+  });
+
+  it('names the setting when functionWorkloads is neither synth nor controller', async () => {
+    await expect(runProgram({ functionsDir: 'functions', functionWorkloads: 'operator' })).rejects.toThrowError(
+      /'functionWorkloads' \('operator'\) must be 'synth' or 'controller'/,
+    );
   });
 });
