@@ -62,7 +62,8 @@ describe('the Pulumi program with the defaults Pulumi.yaml declares', () => {
   });
 });
 
-describe('the Pulumi program started the way the language host starts it', () => {
+// Each case starts a Node process with tsx, seconds on a loaded machine: no time limit.
+describe('the Pulumi program started the way the language host starts it', { timeout: 0 }, () => {
   let project: string;
   beforeAll(() => {
     // given a project folder (where Pulumi.yaml is) holding functions/, and the program's folder
