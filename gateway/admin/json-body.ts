@@ -25,10 +25,35 @@ export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT)
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** No admin payload nests more than a few levels; validators and error reports recurse. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deep arrays and objects nest in `text`, brackets inside strings left out; stops counting well past the limit. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > MAX_JSON_DEPTH * 2) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 /** Parses `text` as JSON and checks it; errors name each wrong field. */
 export function parseJsonBody<S extends TSchema>(text: string, schema: S, what: string): Static<S> {
   if (text.trim() === '') {
     throw new AdminError('bad_request', `request body is empty; send ${what} as a JSON object`);
+  }
+  if (nestingDepth(text) > MAX_JSON_DEPTH) {
+    throw new AdminError('bad_request', `request body is JSON nested more than ${MAX_JSON_DEPTH} levels deep, which no admin payload needs; send ${what}`);
   }
   let value: unknown;
   try {

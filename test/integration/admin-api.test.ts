@@ -263,6 +263,15 @@ describe('deploy', () => {
     await stillServed('hello');
   });
 
+  it('answers JSON nested 5000 levels deep with 400 like any malformed body, and keeps serving', async () => {
+    for (const body of ['['.repeat(5000) + ']'.repeat(5000), '{"service":"deep","x":' + '{"a":'.repeat(5000) + '1' + '}'.repeat(5001)]) {
+      const deep = await call('POST', '/system/functions', body);
+      expect(deep.status).toBe(400);
+      expect(deep.json.message).toMatch(/nested/);
+    }
+    await stillServed('hello');
+  });
+
   it('answers 413 to a body over the limit', async () => {
     const small = await startAdminServer(backend, { bodyLimit: 1024 });
     try {
