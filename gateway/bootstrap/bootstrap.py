@@ -12,13 +12,17 @@ Handler styles, detected from the names the script binds at top level (read with
      among the script's dependencies;
   2. `app`, a WSGI application (Flask): served by a threaded standard-library server;
   3. `handle(req)` (or `async def handle`): OpenFaaS classic. The body arrives as `str`; return `str`,
-     `bytes`, a dict or list (sent as JSON), or `(body, status[, headers])`;
+     `bytes`, a dict or list (sent as JSON), a generator or iterator of `str`/`bytes` (streamed
+     chunk by chunk), or `(body, status[, headers])`;
      `handle(event, context)`: OpenFaaS python3-http. `event.body` (bytes),
      `event.headers`, `event.method`, `event.query` (dict, first value of each key),
      `event.path`; return `{"statusCode": 200, "body": ..., "headers": {...}}`;
   4. anything else runs as `__main__` and must serve HTTP itself on `$PORT`.
 For styles 1-3 the script is imported under its own name, so its
-`if __name__ == "__main__":` block does not run.
+`if __name__ == "__main__":` block does not run. The script's folder is never put on the
+import path: locally it holds every other function, and a `json.py` or `http.py` there
+would shadow the standard module for all of them. A function imports its own script and
+its dependencies, nothing else from the folder.
 
 Environment:
   PORT            port to listen on (default 8080; 0 = any free port, reported below)
@@ -162,7 +166,9 @@ def serve_script_itself(path, port, ready):
 
     socket.socket.listen = listen
     sys.argv = [path]
-    sys.path.insert(0, os.path.dirname(path))
+    here = os.path.dirname(os.path.abspath(__file__))
+    if sys.path and sys.path[0] in (here, ""):
+        del sys.path[0]
     runpy.run_path(path, run_name="__main__")
     if not ready.sent:
         fail(f"{path} defines neither `app` nor `handle`, so it must serve HTTP itself on $PORT, "
@@ -249,6 +255,32 @@ class Headers:
         return f"Headers({self._pairs!r})"
 
 
+class BadAnswer(Exception):
+    """The function's answer cannot be relayed over HTTP/1.1 as it is; it is refused, not sent."""
+
+
+def check_answer(status, headers, has_body):
+    """Refuses what would corrupt the exchange: an injected header, a final status that is not
+    final, a body where HTTP allows none."""
+    if not 200 <= status <= 999:
+        if status == 101:
+            raise BadAnswer("status 101 (Switching Protocols) answers only an upgrade request, and this was none")
+        raise BadAnswer(f"status {status} is not a final status; answer with 200-599")
+    if has_body and status in (204, 304):
+        raise BadAnswer(f"status {status} may not carry a body, yet the answer has one; send an empty body or status 200")
+    for key, value in headers:
+        key, value = str(key), str(value)
+        if not key or any(c in key for c in " \t\r\n\0:"):
+            raise BadAnswer(f"header name {key[:60]!r} is not a valid HTTP header name")
+        if any(c in value for c in "\r\n\0"):
+            raise BadAnswer(f"header {key[:60]!r} has a line break or NUL in its value, which would inject headers")
+
+
+def function_name(path):
+    """The function's name as the platform derives it from the file name."""
+    return os.path.splitext(os.path.basename(path))[0].lower().replace("_", "-")
+
+
 class BadRequest(Exception):
     def __init__(self, status, message):
         super().__init__(message)
@@ -265,7 +297,7 @@ def status_line(status):
     return f"HTTP/1.1 {status} {phrase}\r\n"
 
 
-def serve_threaded(responder, host, port, ready):
+def serve_threaded(responder, host, port, ready, script_path):
     import socket
     import socketserver
     import time
@@ -277,6 +309,7 @@ def serve_threaded(responder, host, port, ready):
             self.connection, self.rfile, self.wfile = connection, rfile, wfile
             self.client_address, self.server_address = client_address, server_address
             self.started = False
+            self.bodyless = False
             self.chunked = False
             self.keep_alive = False
 
@@ -335,8 +368,11 @@ def serve_threaded(responder, host, port, ready):
 
         def start(self, status, headers, length=None):
             """Sends the status line and headers; without a length the body is chunked."""
+            bodyless = status in (204, 304)
+            check_answer(status, headers, bool(length))
             self.started = True
-            self.chunked = length is None and self.command != "HEAD"
+            self.bodyless = bodyless
+            self.chunked = length is None and self.command != "HEAD" and not bodyless
             lines = [status_line(status), "Server: poorman-faas\r\n",
                      time.strftime("Date: %a, %d %b %Y %H:%M:%S GMT\r\n", time.gmtime())]
             for key, value in headers:
@@ -344,9 +380,9 @@ def serve_threaded(responder, host, port, ready):
                     lines.append(f"{key}: {value}\r\n")
             if self.chunked:
                 lines.append("Transfer-Encoding: chunked\r\n")
-            elif length is not None:
+            elif length is not None and not bodyless:
                 lines.append(f"Content-Length: {length}\r\n")
-            if length is None and not self.chunked:
+            if length is None and not self.chunked and not bodyless:
                 self.keep_alive = False
             if not self.keep_alive or server.draining:
                 self.keep_alive = False
@@ -356,6 +392,10 @@ def serve_threaded(responder, host, port, ready):
 
         def write(self, data):
             if not data or self.command == "HEAD":
+                return
+            if self.bodyless:
+                # Too late for a 502: the head is out. Dropping the bytes keeps the connection sane.
+                print(f"bootstrap: dropped {len(data)} bytes of body after a bodyless status", file=sys.stderr, flush=True)
                 return
             if self.chunked:
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
@@ -406,6 +446,17 @@ def serve_threaded(responder, host, port, ready):
                     responder(exchange, body)
             except (ConnectionError, TimeoutError):
                 raise
+            except BadAnswer as refused:
+                name = function_name(script_path)
+                print(f"bootstrap: refused the answer of {name} to {exchange.command} {exchange.path[:200]}: {refused}",
+                      file=sys.stderr, flush=True)
+                if exchange.started:
+                    return False
+                import json
+
+                body = json.dumps({"error": "upstream_error", "function": name,
+                                   "message": f'function "{name}" gave an answer HTTP cannot relay: {refused}'})
+                exchange.respond(502, [("Content-Type", "application/json; charset=utf-8")], body.encode())
             except Exception:
                 import traceback
 
@@ -494,6 +545,8 @@ def wsgi_responder(app):
                 handler.start(pending["status"], pending["headers"], int(declared) if declared else None)
 
         def write(data):
+            if data and not handler.started and pending["status"] in (204, 304):
+                check_answer(pending["status"], [], True)
             send_headers()
             handler.write(data)
 
@@ -549,6 +602,31 @@ def encode_body(body):
     return str(body).encode(), "text/plain; charset=utf-8"
 
 
+def is_stream(result):
+    """A generator or any other iterator: items to send as they come, not a value to repr."""
+    return hasattr(result, "__next__") and not isinstance(result, (str, bytes, bytearray, dict, list, tuple))
+
+
+def stream_body(handler, status, headers, items):
+    """Sends each item (str or bytes) as a chunk as soon as the handler yields it."""
+    done = object()
+    try:
+        item = next(items, done)
+        if not any(key.lower() == "content-type" for key, _ in headers):
+            binary = isinstance(item, (bytes, bytearray))
+            headers.append(("Content-Type", "application/octet-stream" if binary else "text/plain; charset=utf-8"))
+        handler.start(status, headers, 0 if item is done else None)
+        while item is not done:
+            if item is not None:
+                handler.write(item if isinstance(item, (bytes, bytearray)) else str(item).encode())
+            item = next(items, done)
+        handler.end()
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
+
+
 def positional_count(function):
     code = getattr(function, "__code__", None)
     if code is not None:
@@ -580,8 +658,10 @@ def handle_responder(handle):
         if isinstance(result, tuple):
             result, status, *rest = result
             headers = rest[0] if rest else {}
-        payload, content_type = encode_body(result)
         headers = list(headers.items() if isinstance(headers, dict) else headers)
+        if is_stream(result):
+            return stream_body(handler, int(status), headers, result)
+        payload, content_type = encode_body(result)
         if not any(key.lower() == "content-type" for key, _ in headers):
             headers.append(("Content-Type", content_type))
         handler.respond(int(status), headers, payload)
@@ -605,17 +685,20 @@ def main(argv):
     if "app" not in names and "handle" not in names:
         return serve_script_itself(path, port, ready)
 
-    sys.path.insert(0, os.path.dirname(path))
+    # Python put the bootstrap's own folder first on the path; in a pod the script sits there too.
+    here = os.path.dirname(os.path.abspath(__file__))
+    if sys.path and sys.path[0] in (here, ""):
+        del sys.path[0]
     module = load_module(path, source)
     app = getattr(module, "app", None)
     if app is not None:
         if is_asgi(app):
             return serve_asgi(app, host, port, ready)
-        return serve_threaded(wsgi_responder(app), host, port, ready)
+        return serve_threaded(wsgi_responder(app), host, port, ready, path)
     handle = getattr(module, "handle", None)
     if not callable(handle):
         fail(f"{path}: `handle` must be a function, e.g. `def handle(req): return req`")
-    return serve_threaded(handle_responder(handle), host, port, ready)
+    return serve_threaded(handle_responder(handle), host, port, ready, path)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { BackendLogger } from './backend-logger.js';
+import { functionEnvironment } from './function-environment.js';
 import { LineTail } from './line-tail.js';
 
 export interface FunctionProcessOptions {
@@ -17,7 +18,7 @@ export interface FunctionProcessOptions {
   readonly python: string;
   readonly bootstrapPath: string;
   readonly scriptPath: string;
-  /** Added to the gateway's own environment. */
+  /** The function's own environment; of the gateway's, only what Python needs here is added (function-environment.ts). */
   readonly env: Readonly<Record<string, string>>;
   /** Longest time from spawn to `ready`; past it the process is stopped and the start fails. */
   readonly startTimeoutMs: number;
@@ -53,7 +54,7 @@ export class FunctionProcess {
 
   constructor(private readonly options: FunctionProcessOptions) {
     this.child = spawn(options.python, [options.bootstrapPath, options.scriptPath], {
-      env: { ...process.env, ...options.env, FAAS_READY_FD: '3' },
+      env: functionEnvironment(process.env, { ...options.env, FAAS_READY_FD: '3' }),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       detached: true,
     });
