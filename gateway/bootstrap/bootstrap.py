@@ -31,6 +31,10 @@ Environment:
                   listens, `ready <port>\\n` is written to it. Its end of file means the
                   parent is gone, and the function then stops (no orphans).
 
+Behind the gateway, `X-Forwarded-Prefix` (`/function/<name>`) becomes ASGI's `root_path` and
+WSGI's `SCRIPT_NAME`, and the client's `Host` is kept, so URLs the app builds lead back through
+the gateway.
+
 `GET /_/health` answers 200 once the handler is loaded (styles 1-3), for readiness
 probes. The `/_/` prefix is reserved; a function's own routes should not start with it.
 SIGTERM stops accepting connections and lets requests in flight finish.
@@ -133,6 +137,14 @@ def load_module(path, source):
     return module
 
 
+def forwarded_prefix(value):
+    """The path the gateway serves this function under (`X-Forwarded-Prefix`), or "" if unusable."""
+    value = value.strip().rstrip("/")
+    if not value.startswith("/") or any(c in value for c in "?#\r\n\\") or "//" in value:
+        return ""
+    return value
+
+
 def is_asgi(app):
     call = app if hasattr(app, "__code__") else getattr(type(app), "__call__", None)
     code = getattr(call, "__code__", None)
@@ -190,6 +202,14 @@ def serve_asgi(app, host, port, ready):
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
             await send({"type": "http.response.body", "body": b"ok\n"})
             return
+        if scope["type"] in ("http", "websocket"):
+            prefix = next((value for key, value in scope["headers"] if key == b"x-forwarded-prefix"), b"")
+            prefix = forwarded_prefix(prefix.decode("latin-1"))
+            if prefix:
+                # ASGI's path includes root_path (uvicorn's --root-path does the same): the app
+                # routes on what follows it and builds URLs (FastAPI's /docs, redirects) with it.
+                raw = scope.get("raw_path") or scope["path"].encode()
+                scope = dict(scope, root_path=prefix, path=prefix + scope["path"], raw_path=prefix.encode() + raw)
         await app(scope, receive, send)
 
     class ReportingServer(uvicorn.Server):
@@ -510,7 +530,8 @@ def wsgi_responder(app):
         path, _, query = handler.path.partition("?")
         environ = {
             "REQUEST_METHOD": handler.command,
-            "SCRIPT_NAME": "",
+            # Behind the gateway the app lives under /function/<name>: Flask's url_for and redirects use this.
+            "SCRIPT_NAME": forwarded_prefix(handler.headers.get("X-Forwarded-Prefix", "")),
             "PATH_INFO": unquote(path, encoding="latin-1"),
             "QUERY_STRING": query,
             "SERVER_NAME": handler.server_address[0],

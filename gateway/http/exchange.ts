@@ -14,6 +14,8 @@ export class Exchange {
   definition: FunctionDefinition | undefined = undefined;
   /** What the function sees: the path after `/function/<name>`, query included, always starting with `/`. */
   upstreamPath = '/';
+  /** What the gateway took off the client's path before `upstreamPath`: `[GATEWAY_PATH_PREFIX]/function/<name>`. */
+  forwardedPrefix = '';
   /** Base URL of the instance chosen for this call. */
   endpoint = '';
   /** The function's in-flight entry while the count layer holds this call open. */

@@ -24,14 +24,13 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
   'expect',
-  'host',
 ]);
 
 /**
  * Bit n set: some header we look for by name is n characters long. Most headers (content-type,
  * user-agent, accept…) are ruled out by their length alone, without lower-casing a copy of the name.
  */
-const NOTABLE_LENGTHS = [...HOP_BY_HOP, 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'].reduce((bits, name) => bits | (1 << name.length), 0);
+const NOTABLE_LENGTHS = [...HOP_BY_HOP, 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-prefix'].reduce((bits, name) => bits | (1 << name.length), 0);
 
 /** The name lower-cased when it may be one we look for, '' when its length rules that out. */
 function notable(name: string): string {
@@ -46,8 +45,12 @@ export interface ProxyDeps {
   readonly maxBodyBytes: number;
 }
 
-/** Request headers for the function: hop-by-hop dropped, x-forwarded-* added when absent. */
-export function upstreamHeaders(req: IncomingMessage): string[] {
+/**
+ * Request headers for the function: hop-by-hop dropped, the client's Host kept, x-forwarded-*
+ * added when absent, and `x-forwarded-prefix` extended by the part of the path the gateway took
+ * off (`/function/<name>`), so that the function builds URLs that lead back through the gateway.
+ */
+export function upstreamHeaders(req: IncomingMessage, forwardedPrefix = ''): string[] {
   const raw = req.rawHeaders;
   const out: string[] = [];
   const connection = req.headers.connection;
@@ -59,6 +62,7 @@ export function upstreamHeaders(req: IncomingMessage): string[] {
   let hasFor = false;
   let hasProto = false;
   let hasHost = false;
+  let prefix = forwardedPrefix;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const lower = connectionListed === undefined ? notable(name) : name.toLowerCase();
@@ -66,11 +70,17 @@ export function upstreamHeaders(req: IncomingMessage): string[] {
     if (lower === 'x-forwarded-for') hasFor = true;
     else if (lower === 'x-forwarded-proto') hasProto = true;
     else if (lower === 'x-forwarded-host') hasHost = true;
+    else if (lower === 'x-forwarded-prefix') {
+      // A proxy in front took its own prefix off before ours.
+      prefix = raw[i + 1]!.replace(/\/+$/, '') + prefix;
+      continue;
+    }
     out.push(name, raw[i + 1]!);
   }
   if (!hasFor && req.socket.remoteAddress) out.push('x-forwarded-for', req.socket.remoteAddress);
   if (!hasProto) out.push('x-forwarded-proto', (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
   if (!hasHost && req.headers.host) out.push('x-forwarded-host', req.headers.host);
+  if (prefix !== '') out.push('x-forwarded-prefix', prefix);
   return out;
 }
 
@@ -123,7 +133,7 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
         origin: this.exchange.endpoint,
         path: this.exchange.upstreamPath,
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-        headers: upstreamHeaders(req),
+        headers: upstreamHeaders(req, this.exchange.forwardedPrefix),
         // undici streams async iterables; its typings list only Readable.
         body: counted ? (this.limited(req) as unknown as Readable) : withBody ? req : null,
         headersTimeout: timeoutMs,

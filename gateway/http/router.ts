@@ -14,6 +14,8 @@ export interface FunctionRoute {
   readonly namespace: string | undefined;
   /** Path and query the function sees, always starting with `/`. */
   readonly path: string;
+  /** The part of the URL before `path`, e.g. `/function/echo`: what the function sits behind. */
+  readonly base: string;
 }
 
 /** Parses a request target (after any path prefix); undefined when it is not a function call. */
@@ -31,9 +33,10 @@ export function parseFunctionRoute(url: string): FunctionRoute | undefined {
   const target = rest.slice(0, end);
   const tail = rest.slice(end);
   const path = tail === '' ? '/' : tail[0] === '?' ? `/${tail}` : tail;
+  const base = url.slice(0, url.length - tail.length);
   const dot = target.indexOf('.');
-  if (dot === -1) return { name: target, namespace: undefined, path };
-  return { name: target.slice(0, dot), namespace: target.slice(dot + 1), path };
+  if (dot === -1) return { name: target, namespace: undefined, path, base };
+  return { name: target.slice(0, dot), namespace: target.slice(dot + 1), path, base };
 }
 
 export interface RouteDeps {
@@ -78,6 +81,7 @@ export function withRoute(next: Step, deps: RouteDeps): Step {
     exchange.name = route.name;
     exchange.definition = definition;
     exchange.upstreamPath = route.path;
+    exchange.forwardedPrefix = pathPrefix + route.base;
     next(exchange);
   };
 }

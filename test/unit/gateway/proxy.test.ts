@@ -63,6 +63,8 @@ describe('proxy', () => {
     expect(answer.json.bytes).toBe(3);
     expect(answer.json.headers).toMatchObject({ 'x-custom': 'kept', 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http' });
     expect(answer.json.headers['x-forwarded-host']).toBe(new URL(url).host);
+    expect(answer.json.headers.host).toBe(new URL(url).host);
+    expect(answer.json.headers['x-forwarded-prefix']).toBe('/function/inspect.openfaas-fn');
     expect(answer.json.headers['x-private']).toBeUndefined();
     expect(answer.headers.get('set-cookie')).toBe('a=1, b=2');
     expect(answer.headers.get('keep-alive')).not.toBe('timeout=5');
@@ -73,6 +75,13 @@ describe('proxy', () => {
     const answer = await call(`${url}/invoke/inspect`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(answer.json.headers['x-forwarded-for']).toBe('203.0.113.9');
     expect(answer.json.url).toBe('/');
+  });
+
+  it('puts GATEWAY_PATH_PREFIX and a front proxy\'s own prefix before /function/<name> in x-forwarded-prefix', async () => {
+    const { url } = await start({ pathPrefix: '/faas' });
+    const answer = await call(`${url}/faas/function/inspect/docs`, { headers: { 'x-forwarded-prefix': '/outer/' } });
+    expect(answer.json.headers['x-forwarded-prefix']).toBe('/outer/faas/function/inspect');
+    expect(answer.json.url).toBe('/docs');
   });
 
   it('streams a chunked body both ways', async () => {
