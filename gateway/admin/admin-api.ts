@@ -7,8 +7,7 @@ import type { AdminApiDeps } from './admin-context.js';
 import { AdminError } from './admin-error.js';
 import { BASIC_REALM, isAuthorized } from './basic-auth.js';
 import { HOW_TO_SET_CREDENTIALS } from './credentials.js';
-import { functionNamedIn, readBody } from './json-body.js';
-import { ADMIN_ROUTES, matchRoute, type RouteMatch } from './routes.js';
+import { ADMIN_ROUTES, matchRoute } from './routes.js';
 import { sendJson } from './send-json.js';
 
 const ROUTE_LIST = ADMIN_ROUTES.map((route) => `${route.method} ${route.path}`).join(', ');
@@ -24,7 +23,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApiHandler {
     const match = matchRoute(ADMIN_ROUTES, method, url.pathname);
     let fn = match.kind === 'none' ? undefined : match.name;
     try {
-      await authenticate(req, deps, match);
+      await authenticate(req, deps);
       if (match.kind === 'none') {
         throw new AdminError('not_found', `no admin route ${method} ${url.pathname}; the routes are ${ROUTE_LIST}`);
       }
@@ -50,26 +49,17 @@ export function createAdminApi(deps: AdminApiDeps): AdminApiHandler {
   };
 }
 
-async function authenticate(req: IncomingMessage, deps: AdminApiDeps, match: RouteMatch): Promise<void> {
+async function authenticate(req: IncomingMessage, deps: AdminApiDeps): Promise<void> {
   if (!deps.credentials) {
     const why = deps.credentialsProblem ?? `no admin password is configured; ${HOW_TO_SET_CREDENTIALS}, then restart the gateway`;
     throw new AdminError('admin_disabled', `the admin API is disabled: ${why}`);
   }
   if (isAuthorized(req.headers, deps.credentials)) return;
-  // The 401 names the function the caller meant, from the path or else from the body it sent.
-  const named = match.kind === 'none' || match.name !== undefined ? {} : functionNamedIn(await readBodyQuietly(req, deps));
+  // Refused before a byte of the body is read: a stranger's upload, however slow, costs nothing.
+  // The connection closes after the 401 rather than drain a body nobody will read.
   throw new AdminError('unauthorized', 'missing or wrong admin credentials; run `faas-cli login` or send HTTP Basic auth with the admin user and password', {
-    ...named,
-    headers: { 'www-authenticate': BASIC_REALM },
+    headers: { 'www-authenticate': BASIC_REALM, ...(!req.complete && { connection: 'close' }) },
   });
-}
-
-async function readBodyQuietly(req: IncomingMessage, deps: AdminApiDeps): Promise<string> {
-  try {
-    return await readBody(req, deps.bodyLimit);
-  } catch {
-    return '';
-  }
 }
 
 function asAdminError(error: unknown, fn: string | undefined): AdminError {

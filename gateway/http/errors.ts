@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 export const ERROR_STATUS = {
   bad_request: 400,
   not_found: 404,
+  request_timeout: 408,
   payload_too_large: 413,
   not_implemented: 501,
   start_failed: 502,

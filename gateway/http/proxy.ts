@@ -115,6 +115,10 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
   private failure: GatewayError | undefined;
   private received = 0;
   private finished = false;
+  /** Bounds the exchange until both the request body is in and the answer's head is out. */
+  private deadline: NodeJS.Timeout | undefined;
+  private answered = false;
+  private abortPending = false;
 
   constructor(
     private readonly exchange: Exchange,
@@ -128,6 +132,10 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
     // A chunked body has no length to check up front: count it as it streams, only for those.
     const counted = withBody && this.maxBodyBytes > 0 && req.headers['content-length'] === undefined;
     this.exchange.onClose(this);
+    // undici's timeouts start once the request is sent: a body that trickles in would hold the
+    // call open without bound. The function's timeout covers the upload and the wait for the answer.
+    if (timeoutMs > 0) this.deadline = setTimeout(() => this.expire(timeoutMs), timeoutMs);
+    if (withBody && !req.complete) req.once('end', () => this.answered && this.clearDeadline());
     dispatcher.dispatch(
       {
         origin: this.exchange.endpoint,
@@ -145,6 +153,7 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
 
   onConnect(abort: (reason?: Error) => void): void {
     if (this.exchange.res.destroyed) abort(CLIENT_GONE);
+    else if (this.abortPending) abort(this.failure);
     else this.abortUpstream = abort;
   }
 
@@ -152,6 +161,8 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
     const res = this.exchange.res;
     if (res.destroyed) return false;
     this.resumeUpstream = resume;
+    this.answered = true;
+    if (this.exchange.req.complete) this.clearDeadline();
     res.writeHead(statusCode, statusText, downstreamHeaders(rawHeaders));
     return true;
   }
@@ -170,11 +181,13 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
 
   onComplete(): void {
     this.finished = true;
+    this.clearDeadline();
     this.exchange.res.end();
   }
 
   onError(error: Error): void {
     this.finished = true;
+    this.clearDeadline();
     const { res, name, definition } = this.exchange;
     if (res.destroyed || error === CLIENT_GONE) return;
     if (this.failure !== undefined) {
@@ -192,6 +205,23 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
     sendError(res, new GatewayError('upstream_error', `function "${name}" failed while answering: ${error.message}${code ? ` (${code})` : ''}`, name));
   }
 
+  private expire(timeoutMs: number): void {
+    this.deadline = undefined;
+    if (this.finished) return;
+    const { name, definition, req } = this.exchange;
+    const timeout = definition?.timeout ?? `${timeoutMs / 1000}s`;
+    this.failure = req.complete
+      ? new GatewayError('upstream_timeout', `function "${name}" did not answer within its timeout of ${timeout}: make it faster or raise timeout in its [tool.faas]`, name)
+      : new GatewayError('request_timeout', `the request body to function "${name}" was still arriving when its timeout of ${timeout} passed: send it faster, or raise timeout in its [tool.faas]`, name);
+    if (this.abortUpstream) this.abortUpstream(this.failure);
+    else this.abortPending = true;
+  }
+
+  private clearDeadline(): void {
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
+
   private async *limited(body: IncomingMessage): AsyncGenerator<Buffer> {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       this.received += chunk.length;
@@ -205,6 +235,7 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
 
   /** The client's response closed: if the function is still answering, stop it. */
   closed(): void {
+    this.clearDeadline();
     if (!this.finished) this.abortUpstream?.(CLIENT_GONE);
   }
 }

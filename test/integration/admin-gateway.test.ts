@@ -41,8 +41,8 @@ const admin = (method: string, path: string, body?: unknown) =>
   call(`${gateway.url}${path}`, { method, headers: { authorization: auth }, ...(body !== undefined && { body: JSON.stringify(body) }) });
 
 describe('the admin API in the gateway, over local uv processes', () => {
-  it('answers 401 without credentials, naming the function, while functions serve', async () => {
-    const refused = await call(`${gateway.url}/system/functions`, { method: 'DELETE', body: JSON.stringify({ functionName: 'steady' }) });
+  it('answers 401 without credentials, naming the function of the path, while functions serve', async () => {
+    const refused = await call(`${gateway.url}/system/function/steady`);
     expect(refused.status).toBe(401);
     expect(refused.json).toMatchObject({ error: 'unauthorized', function: 'steady' });
     const steady = await call(`${gateway.url}/function/steady`, { method: 'POST', body: 'x' });

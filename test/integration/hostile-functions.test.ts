@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../gateway/config.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { startLocalBackend, type Harness } from '../support/local-backend-harness.js';
+import { slowUpload } from '../support/slow-upload.js';
 import { call } from '../support/test-gateway.js';
 
 /** The gateway's own settings and secrets, which no function may be handed. */
@@ -100,5 +101,18 @@ describe('handle(req) returning a generator or an iterator', () => {
     expect(generated).toMatchObject({ status: 200, body: 'part 0\npart 1\npart 2\n' });
     const iterated = await rawCall('/function/streamed-iter');
     expect(iterated).toMatchObject({ status: 200, body: 'abc' });
+  });
+});
+
+describe('a slow upload is bounded by the function\'s timeout', () => {
+  it('answers 408 once the 2 s timeout passes while the body still trickles in, and keeps serving', async () => {
+    expect(await call(`${url}/function/short-timeout`, { method: 'POST', body: 'quick' })).toMatchObject({ status: 200, text: '5 bytes' });
+    // Given a body that would take 10 s to arrive
+    const cut = await slowUpload(`${url}/function/short-timeout`, { chunks: 40, everyMs: 250 });
+    // Then the gateway answered before the client had sent it all
+    expect(cut.status).toBe(408);
+    expect(cut.chunksSent).toBeLessThan(40);
+    expect(JSON.parse(cut.body)).toMatchObject({ error: 'request_timeout', function: 'short-timeout', message: expect.stringContaining('2s') });
+    expect(await call(`${url}/function/short-timeout`, { method: 'POST', body: 'again' })).toMatchObject({ status: 200, text: '5 bytes' });
   });
 });
