@@ -116,3 +116,20 @@ describe('a slow upload is bounded by the function\'s timeout', () => {
     expect(await call(`${url}/function/short-timeout`, { method: 'POST', body: 'again' })).toMatchObject({ status: 200, text: '5 bytes' });
   });
 });
+
+describe('a function flooding its output', () => {
+  it('has a line without newlines cut and marked, and keeps the gateway serving', async () => {
+    const cut = harness.logged((line) => line.function === 'flood' && /line cut: \d+ more bytes/.test(line.msg ?? ''));
+    expect(await call(`${url}/function/flood/nolines/30`)).toMatchObject({ status: 200, text: `wrote ${30 * 1024 * 1024} bytes` });
+    const record = await cut;
+    expect(record.msg!.length).toBeLessThan(17 * 1024);
+    expect(await call(`${url}/function/plain-json`, { method: 'POST', body: '1' })).toMatchObject({ status: 200 });
+  });
+
+  it('has a flood of ordinary lines dropped past the budget with a count', async () => {
+    const dropped = harness.logged((line) => line.function === 'flood' && /dropped \d+ lines/.test(line.msg ?? ''));
+    expect(await call(`${url}/function/flood/lines/30`)).toMatchObject({ status: 200 });
+    expect((await dropped).msg).toMatch(/dropped \d+ lines \(\d+ bytes\)/);
+    expect(await call(`${url}/function/plain-json`, { method: 'POST', body: '1' })).toMatchObject({ status: 200 });
+  });
+});

@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import type { BackendLogger } from './backend-logger.js';
 import { functionEnvironment } from './function-environment.js';
 import { LineTail } from './line-tail.js';
+import { OutputLines } from './output-lines.js';
 
 export interface FunctionProcessOptions {
   readonly name: string;
@@ -37,6 +38,11 @@ export class StartError extends Error {
 }
 
 const READY_LINE = /^ready (\d{1,5})$/;
+/**
+ * What the gateway holds of a function's output: lines up to 16 KiB, and 1 MiB/s of them (256 KiB at
+ * once) per stream; the rest is cut or dropped with a count, so no output can grow the gateway.
+ */
+const OUTPUT_BOUNDS = { maxLineBytes: 16 * 1024, bytesPerSecond: 1024 * 1024, burstBytes: 256 * 1024 };
 const STDERR_TAIL_LINES = 50;
 /** Lets the last stderr lines arrive after the exit, without waiting on a grandchild that holds the pipe. */
 const OUTPUT_SETTLE_MS = 300;
@@ -96,10 +102,16 @@ export class FunctionProcess {
   private pipeOutput(stream: 'stdout' | 'stderr', readable: Readable | null): void {
     if (!readable) return;
     const log = this.options.logger.child({ stream });
-    createInterface({ input: readable, crlfDelay: Infinity }).on('line', (line) => {
-      if (stream === 'stderr') this.stderrTail.push(line);
-      log.info({}, line);
+    const lines = new OutputLines({
+      ...OUTPUT_BOUNDS,
+      onLine: (line) => {
+        if (stream === 'stderr') this.stderrTail.push(line);
+        log.info({}, line);
+      },
+      onDropped: (count, bytes) => log.warn({ droppedLines: count, droppedBytes: bytes }, `dropped ${count} lines (${bytes} bytes) of output: the function wrote faster than its log takes`),
     });
+    readable.on('data', (chunk: Buffer) => lines.push(chunk));
+    readable.once('end', () => lines.end());
   }
 
   private async waitReady(): Promise<string> {
