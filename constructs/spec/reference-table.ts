@@ -69,13 +69,3 @@ export function referenceMarkdown(): string {
     'Durations are a number and a unit (`ms`, `s`, `m`, `h`), combinable: `1h30m`. Quantities are Kubernetes quantities (`128Mi`, `1Gi`, `100m`, `1`). `faas validate` reports every problem of every script at once as `file:line: message`.',
   ].join('\n');
 }
-
-/** `readme` with its reference section replaced; throws when the markers are missing. */
-export function replaceReference(readme: string, reference = referenceMarkdown()): string {
-  const start = readme.indexOf(REFERENCE_START);
-  const end = readme.indexOf(REFERENCE_END);
-  if (start === -1 || end === -1 || end < start) {
-    throw new Error(`the file has no reference section; add a line '${REFERENCE_START}' and a line '${REFERENCE_END}' where the reference goes`);
-  }
-  return `${readme.slice(0, start + REFERENCE_START.length)}\n${reference}\n${readme.slice(end)}`;
-}

@@ -16,6 +16,9 @@ interface FunctionSeries {
   readonly byCode: Map<number, InvocationSeries>;
 }
 
+/** Seconds; past the longest cold start (`COLD_START_TIMEOUT` 60 s) and the usual function timeouts. */
+export const CALL_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
 export interface ServiceCounts {
   /** name → ready replicas, read at scrape time. */
   serviceCounts(): Iterable<readonly [string, number]>;
@@ -45,6 +48,8 @@ export class GatewayMetrics {
       name: 'gateway_functions_seconds',
       help: 'Function call duration seen at the gateway, cold starts included',
       labelNames: ['function_name', 'code'],
+      // Function timeouts reach minutes and cold starts a minute: prom-client's default buckets stop at 10 s.
+      buckets: CALL_SECONDS_BUCKETS,
       registers,
     });
     new Gauge({

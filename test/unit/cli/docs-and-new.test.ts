@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_END, REFERENCE_START, referenceMarkdown } from '../../../constructs/spec/reference-table.js';
 import { FAAS_SETTING_KEYS } from '../../../constructs/spec/setting-keys.js';
+import { GATEWAY_SETTINGS, readConfig } from '../../../gateway/config.js';
+import { SETTINGS_END, SETTINGS_START, settingsMarkdown } from '../../../gateway/settings-table.js';
 import { runFaas } from './run-faas.js';
 
 const CLI_TEST_TIMEOUT = 60_000;
@@ -39,7 +41,7 @@ describe('faas docs', { timeout: CLI_TEST_TIMEOUT }, () => {
       await writeFile(readme, '# No markers\n');
       const run = await runFaas(['docs', '--write', readme]);
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`add a line '${REFERENCE_START}'`);
+      expect(run.stderr).toContain(`add a line '${REFERENCE_START}' and '${REFERENCE_END}', or '${SETTINGS_START}'`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -98,5 +100,20 @@ describe('faas new', { timeout: CLI_TEST_TIMEOUT }, () => {
     const run = await runFaas(['new', 'faas-gateway', '--functions', dir]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("starts with 'faas-', which is reserved");
+  });
+});
+
+describe('gateway settings in the README', () => {
+  it('the settings table is exactly what GATEWAY_SETTINGS generates (run `npm run docs` after changing gateway/config.ts)', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf(SETTINGS_START) + SETTINGS_START.length, readme.indexOf(SETTINGS_END));
+    expect(section).toBe(`\n${settingsMarkdown()}\n`);
+    for (const setting of Object.values(GATEWAY_SETTINGS)) expect(section).toContain(`| \`${setting.variable}\` |`);
+  });
+
+  it('every default written in the table is what readConfig applies', () => {
+    const defaults = readConfig({});
+    const fromTable = readConfig(Object.fromEntries(Object.values(GATEWAY_SETTINGS).map((setting) => [setting.variable, setting.default])));
+    expect(fromTable).toEqual(defaults);
   });
 });

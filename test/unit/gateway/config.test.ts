@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, readConfig } from '../../../gateway/config.js';
+import { readConfig } from '../../../gateway/config.js';
 
 describe('readConfig', () => {
   it('gives every setting its documented default', () => {
@@ -36,10 +36,36 @@ describe('readConfig', () => {
     expect(() => readConfig(env)).toThrowError(message);
   });
 
-  it('parses Go-style durations and bare seconds', () => {
-    expect(parseDuration('500ms')).toBe(500);
-    expect(parseDuration('1h30m')).toBe(5_400_000);
-    expect(parseDuration('2.5')).toBe(2500);
-    expect(parseDuration('5x')).toBeUndefined();
+  it('reads durations in the Go form the function spec uses, a bare number as seconds', () => {
+    const config = readConfig({ REAPER_POLL_EVERY: '500ms', REAPER_TIME_TO_LIVE: '1h30m', COLD_START_TIMEOUT: '2.5', SHUTDOWN_GRACE: '1.5h' });
+    expect(config.reaperPollMs).toBe(500);
+    expect(config.reaperTimeToLiveMs).toBe(5_400_000);
+    expect(config.coldStartTimeoutMs).toBe(2500);
+    expect(config.shutdownGraceMs).toBe(5_400_000);
+    expect(() => readConfig({ SHUTDOWN_GRACE: '5x' })).toThrowError('SHUTDOWN_GRACE="5x" is not a duration');
+  });
+
+  it.each([
+    ['10M', 10_000_000],
+    ['10Mi', 10 * 1024 ** 2],
+    ['512k', 512_000],
+    ['512Ki', 512 * 1024],
+    ['1G', 1e9],
+    ['1Gi', 1024 ** 3],
+    ['1048576', 1_048_576],
+    ['0', 0],
+  ])('reads MAX_BODY_BYTES=%s as a Kubernetes quantity: %d bytes', (raw, bytes) => {
+    expect(readConfig({ MAX_BODY_BYTES: raw }).maxBodyBytes).toBe(bytes);
+  });
+
+  it.each([
+    ['10m', '"m" is ambiguous: write 10M (10×1000000 bytes) or 10Mi (10×1048576 bytes)'],
+    ['10MB', '"MB" is ambiguous'],
+    ['10mi', '"mi" is ambiguous'],
+    ['10K', '"K" is ambiguous: write 10k'],
+    ['10x', '"x" is not a unit'],
+    ['-1', 'write bytes'],
+  ])('refuses MAX_BODY_BYTES=%s rather than guess', (raw, message) => {
+    expect(() => readConfig({ MAX_BODY_BYTES: raw })).toThrowError(message);
   });
 });
