@@ -29,7 +29,8 @@ Environment:
   HOST            address to listen on (default 0.0.0.0)
   FAAS_READY_FD   optional: a socket fd inherited from the parent. Once the server
                   listens, `ready <port>\\n` is written to it. Its end of file means the
-                  parent is gone, and the function then stops (no orphans).
+                  parent is gone, and the function then stops (no orphans): from the first
+                  instant, so a script hanging in its import is killed with its whole group.
 
 Behind the gateway, `X-Forwarded-Prefix` (`/function/<name>`) becomes ASGI's `root_path` and
 WSGI's `SCRIPT_NAME`, and the client's `Host` is kept, so URLs the app builds lead back through
@@ -70,7 +71,10 @@ class ReadySignal:
             fail(f"FAAS_READY_FD={raw!r} is not a file descriptor number; unset it or pass the fd of the parent's socket")
         fd = int(raw)
         os.set_inheritable(fd, False)
-        return cls(fd)
+        ready = cls(fd)
+        # Watched from the first instant, not from ready: a script may hang in its import.
+        threading.Thread(target=ready._stop_when_parent_goes, name="faas-parent-watch", daemon=True).start()
+        return ready
 
     def send(self, port):
         if self.sent:
@@ -80,7 +84,6 @@ class ReadySignal:
         if self.fd is None:
             return
         os.write(self.fd, f"ready {port}\n".encode())
-        threading.Thread(target=self._stop_when_parent_goes, name="faas-parent-watch", daemon=True).start()
 
     def _stop_when_parent_goes(self):
         try:
@@ -88,11 +91,14 @@ class ReadySignal:
                 pass
         except OSError:
             pass
-        # The parent is gone: stop the way it would have stopped us.
+        # The parent is gone. Once serving, stop the way it would have stopped us (SIGTERM: requests
+        # in flight finish). Before that there is nothing to drain, and the script may ignore
+        # SIGTERM: SIGKILL, to the whole group so that whatever the import started goes too.
+        how = signal.SIGTERM if self.sent else signal.SIGKILL
         if os.getpgrp() == os.getpid():
-            os.killpg(os.getpgrp(), signal.SIGTERM)
+            os.killpg(os.getpgrp(), how)
         else:
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), how)
 
 
 def listen_address():
