@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FunctionDefinition, ScriptError } from './function-definition.js';
 import { loadFunction } from './load-function.js';
+import { pythonSyntaxErrors } from './python-syntax.js';
 
 export interface FolderLoad {
   /** Valid functions, sorted by file name. */
@@ -35,17 +36,22 @@ export async function loadFunctionFiles(files: readonly string[]): Promise<Folde
   const texts = await Promise.all(files.map(readScript));
   const functions: FunctionDefinition[] = [];
   const errors: ScriptError[] = [];
+  const readable = files.flatMap((file, index) => (typeof texts[index] === 'string' ? [{ file, text: texts[index] }] : []));
+  const syntaxErrors = await pythonSyntaxErrors(readable);
   files.forEach((file, index) => {
     const text = texts[index]!;
     if (typeof text !== 'string') return void errors.push(text);
     const result = loadFunction(file, text);
-    if (result.ok) functions.push(result.function);
-    else errors.push(...result.errors);
+    const syntax = syntaxErrors.filter((error) => error.file === file);
+    if (result.ok && syntax.length === 0) functions.push(result.function);
+    if (!result.ok) errors.push(...result.errors);
+    errors.push(...syntax);
   });
   return { functions: withoutDuplicates(functions, errors), errors };
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte order mark in the text, where the block check refuses it as uv would skip the block.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The script's text, or why it cannot be a script; one unreadable file never stops the others. */
 async function readScript(file: string): Promise<string | ScriptError> {

@@ -1,19 +1,26 @@
 /**
- * Light checks of the two PEP 723 fields uv reads, so the common mistakes surface at
- * `faas validate` with a line number instead of at the pod's first start. Only the
- * shape is checked; uv remains the judge of the full PEP 508 / PEP 440 grammar.
+ * Checks of the two PEP 723 fields uv reads, so mistakes surface at `faas validate` and synth with a
+ * line number instead of at the pod's first start. Requirements go through pip-requirements-js, a
+ * port of PEP 508's complete grammar, in-process: synth runs where Python may not be installed.
  */
+import { parsePipRequirementsLine } from 'pip-requirements-js';
 
-/** A PEP 508 requirement starts with a project name, then extras, a version, a marker or `@ URL`. */
-const REQUIREMENT = /^\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:$|[[(;@<>=!~\s])/;
 const SPECIFIER = /^\s*(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*$/;
 
 export function requirementProblem(requirement: string): string | undefined {
-  if (REQUIREMENT.test(requirement)) return undefined;
   const hint = /^[a-z+]+:\/\//.test(requirement) || requirement.startsWith('git+')
     ? `for a URL write 'name @ ${requirement}'`
     : "write a project name with an optional version, e.g. 'requests>=2.31'";
-  return `dependency ${JSON.stringify(requirement)} is not a PEP 508 requirement; ${hint}`;
+  const refuse = (why: string) => `dependency ${JSON.stringify(requirement)} is not a PEP 508 requirement; ${hint}${why}`;
+  // pip's requirements files allow comments and options that a PEP 723 list does not.
+  if (requirement.trim() === '' || /(^|\s)#/.test(requirement) || requirement.trim().startsWith('-')) return refuse('');
+  try {
+    const parsed = parsePipRequirementsLine(requirement);
+    return parsed?.type === 'ProjectName' || parsed?.type === 'ProjectURL' ? undefined : refuse('');
+  } catch (error) {
+    const where = /col ([0-9]+): (.*)$/s.exec((error as Error).message);
+    return refuse(where ? ` (at character ${where[1]}, ${where[2]!.trim()})` : '');
+  }
 }
 
 /** @param key how the field is named where it was written (`requires-python` in a script). */

@@ -54,7 +54,7 @@ export function referenceMarkdown(): string {
     '',
     'Metadata is a PEP 723 `# /// script` block, read the way uv reads it. A script without a block is a valid function with no dependencies and every default below. Every key is optional.',
     '',
-    'A block that uv would silently skip at run time is an error, because its dependencies would never be installed: an opener with trailing text (`# /// script  `), the opener\'s text earlier inside another line (uv looks only at its first occurrence), a byte order mark before the block.',
+    'A block that uv would silently skip at run time is an error, because its dependencies would never be installed: an opener with trailing text (`# /// script  `), the opener\'s text earlier inside another line (uv looks only at its first occurrence), a byte order mark before the block. So is what uv refuses to run: a dependency that is not a PEP 508 requirement (`fastapi>>1`), and a Python syntax error (`faas validate` and synth parse every script with one `python3` when it is on PATH).',
     '',
     '#### PEP 723 fields',
     '',

@@ -70,6 +70,23 @@ describe('loadFunctionsFolder', () => {
     expect(errors.map(formatError)).toEqual([`${join(scratch, 'latin1.py')}:3: the file is not valid UTF-8 (the first bad byte is on this line); save it as UTF-8`]);
   });
 
+  it('refuses what uv refuses: a Python syntax error, a requirement like fastapi>>1, a byte order mark before the block', async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'faas-folder-'));
+    await writeFile(join(scratch, 'good.py'), 'def handle(req):\n    return "ok"\n');
+    await writeFile(join(scratch, 'syntax.py'), '# /// script\n# dependencies = []\n# ///\n\ndef handle(req)\n    return 1\n');
+    await writeFile(join(scratch, 'also_broken.py'), 'x = (\n');
+    await writeFile(join(scratch, 'requirement.py'), '# /// script\n# dependencies = [\n#   "fastapi>>1",\n# ]\n# ///\n');
+    await writeFile(join(scratch, 'bom.py'), '\uFEFF# /// script\n# dependencies = ["rich"]\n# ///\n');
+    const { functions, errors } = await loadFunctionsFolder(scratch);
+    expect(functions.map((definition) => definition.name)).toEqual(['good']);
+    expect(errors.map(formatError)).toEqual([
+      expect.stringMatching(new RegExp(`^${join(scratch, 'also_broken.py')}:1: Python syntax error: .*was never closed`)),
+      expect.stringMatching(new RegExp(`^${join(scratch, 'bom.py')}:1: the file starts with a byte order mark`)),
+      expect.stringMatching(new RegExp(`^${join(scratch, 'requirement.py')}:3: dependency "fastapi>>1" is not a PEP 508 requirement; .*\\(at character 9, expected`)),
+      expect.stringMatching(new RegExp(`^${join(scratch, 'syntax.py')}:5: Python syntax error: expected ':'`)),
+    ]);
+  });
+
   it('fails with the folder name when the folder does not exist', async () => {
     await expect(loadFunctionsFolder(`${fixtures}/missing`)).rejects.toThrow(/missing/);
   });
