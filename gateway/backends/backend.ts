@@ -3,7 +3,7 @@
  * where functions actually run. The same core runs against local uv processes and against
  * a Kubernetes API server; each backend implements exactly this.
  */
-import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
+import type { FunctionDefinition, ScriptError } from '../../constructs/spec/function-definition.js';
 
 /** Why the last start of a function failed, shown to every waiter as a 502. */
 export interface StartFailure {
@@ -37,6 +37,12 @@ export interface BackendEvents {
 /** Discovery: which functions exist, with their resolved spec. */
 export interface FunctionCatalog {
   functions(): ReadonlyMap<string, FunctionDefinition>;
+  /**
+   * Functions whose source exists but cannot be served, with its problems (a script with invalid
+   * metadata): calls to them are told so instead of "not found". A backend that validates before
+   * anything exists (Kubernetes admission) has none.
+   */
+  invalidFunctions?(): ReadonlyMap<string, readonly ScriptError[]>;
 }
 
 /** Scaling, through one call whatever the backend (deployments/scale or process spawn). */

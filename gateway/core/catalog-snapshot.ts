@@ -3,7 +3,9 @@
  * the set changed, so a call never pays for the backend rebuilding its map.
  */
 import type { BackendEvents, FunctionCatalog } from '../backends/backend.js';
-import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
+import type { FunctionDefinition, ScriptError } from '../../constructs/spec/function-definition.js';
+
+const NONE: ReadonlyMap<string, readonly ScriptError[]> = new Map();
 
 export class CatalogSnapshot implements FunctionCatalog {
   private current: ReadonlyMap<string, FunctionDefinition>;
@@ -16,6 +18,11 @@ export class CatalogSnapshot implements FunctionCatalog {
 
   functions(): ReadonlyMap<string, FunctionDefinition> {
     return this.current;
+  }
+
+  /** Read from the backend each time: only a call that found no function asks. */
+  invalidFunctions(): ReadonlyMap<string, readonly ScriptError[]> {
+    return this.source.invalidFunctions?.() ?? NONE;
   }
 
   refresh(): void {

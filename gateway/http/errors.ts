@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   not_found: 404,
   request_timeout: 408,
+  invalid_function: 422,
   payload_too_large: 413,
   not_implemented: 501,
   start_failed: 502,

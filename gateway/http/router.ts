@@ -2,6 +2,7 @@
  * Which function a URL calls. `/function/<name>[.<namespace>][/<path>]` is OpenFaaS's form
  * (faas-cli appends `.openfaas-fn`); `/gateway/<name>/...` and `/invoke/<name>` are the seeds' aliases.
  */
+import { formatError } from '../../constructs/spec/format-error.js';
 import type { FunctionCatalog } from '../backends/backend.js';
 import { isServedNamespace } from '../core/served-namespace.js';
 import { GatewayError, sendError } from './errors.js';
@@ -74,6 +75,12 @@ export function withRoute(next: Step, deps: RouteDeps): Step {
       return;
     }
     const definition = catalog.functions().get(route.name);
+    const problems = definition ? undefined : catalog.invalidFunctions?.().get(route.name);
+    if (problems) {
+      const lines = problems.map(formatError);
+      sendError(exchange.res, new GatewayError('invalid_function', `function "${route.name}" exists but its script is invalid; fix: ${lines.join('; ')}`, route.name, undefined, { problems: lines }));
+      return;
+    }
     if (!definition) {
       sendError(exchange.res, new GatewayError('not_found', `function "${route.name}" not found: deploy it or check the name with \`faas list\``, route.name));
       return;

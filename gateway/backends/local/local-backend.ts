@@ -12,11 +12,12 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { formatError } from '../../../constructs/spec/format-error.js';
 import type { FunctionDefinition, ScriptError } from '../../../constructs/spec/function-definition.js';
+import { functionNameFromStem } from '../../../constructs/spec/function-name.js';
 import { loadFunctionsFolder } from '../../../constructs/spec/load-folder.js';
 import { SpecError } from '../../../constructs/spec/spec-error.js';
 import type { Backend, ReplicaCounts, StartFailure } from '../backend.js';
@@ -85,6 +86,8 @@ export class LocalBackend implements Backend {
   private readonly bootstrapPath: string;
   private readonly secretsDir: string;
   private readonly byName = new Map<string, FunctionInstances>();
+  /** Scripts in the folder that do not load, by the name they would have; the last load's. */
+  private invalid: ReadonlyMap<string, readonly ScriptError[]> = new Map();
   /** Functions removed from the folder whose instances are still draining. */
   private readonly removed = new Set<FunctionInstances>();
   private readonly functionsListeners = new Set<() => void>();
@@ -199,6 +202,10 @@ export class LocalBackend implements Backend {
     return subscribe(this.endpointsListeners, listener);
   }
 
+  invalidFunctions(): ReadonlyMap<string, readonly ScriptError[]> {
+    return this.invalid;
+  }
+
   onStartFailed(listener: (failure: StartFailure) => void): () => void {
     return subscribe(this.failureListeners, listener);
   }
@@ -220,6 +227,7 @@ export class LocalBackend implements Backend {
     const { functions, errors } = await loadFunctionsFolder(this.functionsDir);
     for (const error of errors) this.logger.error({ file: error.file, line: error.line }, formatError(error));
     const broken = new Set(errors.map((error) => resolve(error.file)));
+    this.invalid = invalidByName(errors, new Set(functions.map((def) => def.name)));
     let changed = false;
     const seen = new Set<string>();
     for (const def of functions) {
@@ -326,4 +334,15 @@ function subscribe<T>(listeners: Set<T>, listener: T): () => void {
   return () => {
     listeners.delete(listener);
   };
+}
+
+/** The errors of each script that did not load, under the name its file gives it. */
+function invalidByName(errors: readonly ScriptError[], loaded: ReadonlySet<string>): Map<string, ScriptError[]> {
+  const byName = new Map<string, ScriptError[]>();
+  for (const error of errors) {
+    const name = functionNameFromStem(basename(error.file, extname(error.file)));
+    if (loaded.has(name)) continue;
+    byName.set(name, [...(byName.get(name) ?? []), error]);
+  }
+  return byName;
 }
