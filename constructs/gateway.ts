@@ -192,8 +192,9 @@ export class Gateway extends Construct {
  * What the gateway may do, in its namespace only, and exactly the calls it makes (the cluster
  * tier's RBAC test checks both ways): watch Function objects, apply and delete them for the admin
  * API (server-side apply creates with `create`), patch their status, read and patch the scale
- * subresource, watch EndpointSlices, hold the reaper's Lease, record Events of its scaling. No
- * Secrets, no pods/exec, nothing cluster-scoped.
+ * subresource, watch EndpointSlices and the functions' pods (their start failures), hold the
+ * reaper's Lease, record Events of its scaling. No Secrets, no pod logs, no pods/exec, nothing
+ * cluster-scoped.
  */
 export function gatewayRules(functionWrites: boolean): k8s.PolicyRule[] {
   const functionVerbs = functionWrites ? ['list', 'watch', 'create', 'patch', 'delete'] : ['list', 'watch'];
@@ -202,6 +203,8 @@ export function gatewayRules(functionWrites: boolean): k8s.PolicyRule[] {
     { apiGroups: [FUNCTION_GROUP], resources: [`${FUNCTION_PLURAL}/status`], verbs: ['patch'] },
     { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
     { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+    // Start failures: a waking function's pod status (crash loop, image pull, exit code).
+    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create'] },
   ];

@@ -203,6 +203,9 @@ export class PythonFunction extends Construct {
           // Keep serving while the gateway and kube-proxy learn from the EndpointSlice that the
           // pod is going away; SIGTERM then drains the requests in flight.
           lifecycle: { preStop: { exec: { command: ['sleep', String(PRE_STOP_SECONDS)] } } },
+          // A container that fails leaves its last log lines in its status, where the gateway
+          // reads why a wake failed without any right on pod logs.
+          terminationMessagePolicy: 'FallbackToLogsOnError',
           securityContext: containerSecurityContext(),
           volumeMounts: [
             { name: 'code', mountPath: CODE_DIR, readOnly: true },

@@ -33,6 +33,9 @@ const GATEWAY_CALLS = [
   // Readiness.
   'list endpointslices.discovery.k8s.io',
   'watch endpointslices.discovery.k8s.io',
+  // Start failures, from the functions' pod status.
+  'list pods',
+  'watch pods',
   // The reaper Lease.
   'get leases.coordination.k8s.io',
   'create leases.coordination.k8s.io',
@@ -84,6 +87,11 @@ describe('the gateway ServiceAccount as the API server sees it', () => {
     'get configmaps',
     'create pods/exec',
     'get pods/log',
+    'get pods',
+    'create pods',
+    'patch pods',
+    'delete pods',
+    'patch pods/status',
     'get deployments.apps',
     'update deployments.apps',
     'delete deployments.apps',

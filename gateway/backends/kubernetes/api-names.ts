@@ -12,3 +12,7 @@ export function functionsPath(namespace: string): string {
 export function endpointSlicesPath(namespace: string): string {
   return `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`;
 }
+
+export function podsPath(namespace: string): string {
+  return `/api/v1/namespaces/${namespace}/pods`;
+}

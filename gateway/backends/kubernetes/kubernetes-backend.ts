@@ -1,6 +1,7 @@
 import {
   AppsV1Api,
   CoordinationV1Api,
+  CoreV1Api,
   CustomObjectsApi,
   DiscoveryV1Api,
   KubernetesObjectApi,
@@ -9,6 +10,7 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
   type V1EndpointSlice,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { FunctionDefinition } from '../../../constructs/spec/function-definition.js';
@@ -25,11 +27,13 @@ import {
   FUNCTION_VERSION,
   endpointSlicesPath,
   functionsPath,
+  podsPath,
 } from './api-names.js';
 import { DeploymentScaler } from './deployment-scaler.js';
 import { EndpointTable } from './endpoint-table.js';
 import { FunctionEvents } from './function-events.js';
 import { FunctionStatusWriter } from './function-status-writer.js';
+import { PodFailureTable, type PodFailure } from './pod-failures.js';
 import { ReaperLease, statusCode } from './reaper-lease.js';
 import { watchResources, type ResourceWatch } from './resource-watch.js';
 
@@ -60,6 +64,7 @@ export class KubernetesBackend implements Backend {
   /** Ready condition per function as one line, when a controller writes one. */
   private readonly readiness = new Map<string, string>();
   private readonly endpoints = new EndpointTable();
+  private readonly podFailures = new PodFailureTable();
   private readonly scaler: DeploymentScaler;
   private readonly status: FunctionStatusWriter;
   private readonly events: FunctionEvents;
@@ -67,6 +72,7 @@ export class KubernetesBackend implements Backend {
   private readonly custom: CustomObjectsApi;
   private readonly objects: KubernetesObjectApi;
   private readonly discovery: DiscoveryV1Api;
+  private readonly core: CoreV1Api;
   private readonly functionListeners = new Set<() => void>();
   private readonly endpointListeners = new Set<(name: string) => void>();
   private readonly failureListeners = new Set<(failure: StartFailure) => void>();
@@ -76,6 +82,7 @@ export class KubernetesBackend implements Backend {
     const kc = options.kubeConfig;
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.discovery = kc.makeApiClient(DiscoveryV1Api);
+    this.core = kc.makeApiClient(CoreV1Api);
     this.objects = KubernetesObjectApi.makeApiClient(kc);
     this.scaler = new DeploymentScaler(kc.makeApiClient(AppsV1Api), options.namespace);
     this.status = new FunctionStatusWriter({
@@ -125,7 +132,20 @@ export class KubernetesBackend implements Backend {
       },
       onError: (e) => logger.warn({ err: describe(e) }, 'EndpointSlice watch broke; listing again'),
     });
-    this.watches = [functionsWatch, slicesWatch];
+    // A pod that crash-loops or cannot pull its image never gets an endpoint: its own status says
+    // why, so waiters get that at once instead of waiting out COLD_START_TIMEOUT.
+    const podsWatch = watchResources<V1Pod>({
+      kubeConfig: this.options.kubeConfig,
+      path: podsPath(namespace),
+      labelSelector: FUNCTION_LABEL,
+      list: () => this.core.listNamespacedPod({ namespace, labelSelector: FUNCTION_LABEL }),
+      onEvent: (event, pod) => {
+        const failure = this.podFailures.apply(event, pod);
+        if (failure !== undefined) this.startFailed(failure);
+      },
+      onError: (e) => logger.warn({ err: describe(e) }, 'Pod watch broke; listing again'),
+    });
+    this.watches = [functionsWatch, slicesWatch, podsWatch];
     await Promise.all(this.watches.map((w) => w.synced));
     // A restarted gateway must know which functions are awake before the reaper or a wake decides anything.
     await Promise.all(
@@ -150,6 +170,16 @@ export class KubernetesBackend implements Backend {
     const { from, to } = await this.scaler.scale(name, replicas);
     this.status.update(name, { replicas });
     if (from !== to) this.events.scaled(name, this.uids.get(name), from, to);
+    // A wake of a function whose pod already fails fails now; its status may not change again.
+    const failing = replicas > 0 ? this.podFailures.current(name) : undefined;
+    if (failing !== undefined) this.startFailed(failing);
+  }
+
+  /** A failing pod fails the wake only while the function has no ready endpoint to serve from. */
+  private startFailed(failure: PodFailure): void {
+    if (this.endpoints.ready(failure.function).length > 0) return;
+    const startFailure: StartFailure = { function: failure.function, reason: failure.reason, logTail: failure.logTail, at: new Date() };
+    for (const l of this.failureListeners) l(startFailure);
   }
 
   replicas(name: string): ReplicaCounts {

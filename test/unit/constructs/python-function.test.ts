@@ -122,6 +122,11 @@ describe('PythonFunction', () => {
     expect(container).not.toHaveProperty('livenessProbe');
   });
 
+  it('leaves the last log lines of a failed container in its status, for the gateway to report', () => {
+    const container = synth().byKind('Deployment').spec.template.spec.containers[0];
+    expect(container.terminationMessagePolicy).toBe('FallbackToLogsOnError');
+  });
+
   it('runs a script without a PEP 723 block on the image Python', () => {
     const container = synth({ text: 'def handle(req):\n    return req\n' }).byKind('Deployment').spec.template.spec.containers[0];
     expect(container.command[2]).toBe('exec "$(uv python find)" "$2" "$1"');
