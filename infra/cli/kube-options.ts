@@ -1,7 +1,7 @@
 /** The options every command that talks to Kubernetes takes, as kubectl names them. */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
-import { loadKubeConfig, type KubeContextOptions } from '../kube/kube-context.js';
+import { loadKubeConfig, type KubeConfigOptions } from '../../gateway/backends/kubernetes/kube-config.js';
 import { targetNamespace } from './target-namespace.js';
 
 export function addKubeOptions(command: Command): Command {
@@ -33,7 +33,7 @@ export function kubeTarget(flags: KubeTargetFlags): { kc: KubeConfig; namespace:
   return { kc: loadKubeConfig(kubeContextOptions(flags)), namespace: targetNamespace(flags.namespace) };
 }
 
-export function kubeContextOptions(options: { context?: string; kubeconfig?: string }): KubeContextOptions {
+export function kubeContextOptions(options: { context?: string; kubeconfig?: string }): KubeConfigOptions {
   return {
     ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../../constructs/spec/durations.js';
 import { deploy, type DeployResult } from '../../deploy/deploy.js';
 import { describeRef } from '../../deploy/apply-manifests.js';
-import { loadKubeConfig } from '../../kube/kube-context.js';
+import { loadKubeConfig } from '../../../gateway/backends/kubernetes/kube-config.js';
 import { synthSettings } from '../../synth-settings.js';
 import { formatTable } from '../format-table.js';
 import { addKubeOptions, addOutputOption, checkOutputFormat, kubeContextOptions } from '../kube-options.js';
