@@ -17,11 +17,6 @@ export function addFunctionTarget(command: Command): Command {
     .option('-n, --namespace <namespace>', 'namespace (default: faas.config.json, then faas)');
 }
 
-/** -o, for every command whose output is a table. */
-export function addOutputOption(command: Command): Command {
-  return command.option('-o, --output <format>', 'table, or json', 'table');
-}
-
 export interface KubeTargetFlags {
   readonly namespace?: string;
   readonly context?: string;
@@ -38,10 +33,4 @@ export function kubeContextOptions(options: { context?: string; kubeconfig?: str
     ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
   };
-}
-
-/** `table` or `json`; anything else is refused with the choices. */
-export function checkOutputFormat(format: string): 'table' | 'json' {
-  if (format === 'table' || format === 'json') return format;
-  throw new Error(`unknown output format '${format}'; use -o table or -o json`);
 }

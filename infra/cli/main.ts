@@ -20,6 +20,8 @@ const commands: Readonly<Record<string, () => Promise<CommandModule>>> = {
   describe: () => import('./commands/describe.js'),
   logs: () => import('./commands/logs.js'),
   delete: () => import('./commands/delete.js'),
+  version: () => import('./commands/version.js'),
+  completion: () => import('./commands/completion.js'),
 };
 
 const program = new Command('faas')
@@ -29,8 +31,8 @@ const program = new Command('faas')
 
 try {
   const named = process.argv[2];
-  // Help, a typo or no command at all needs every command registered to list or suggest them.
-  const needed = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
+  // Help, a typo, no command at all, or a completion script needs every command registered.
+  const needed = named !== undefined && named !== 'completion' && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
   for (const module of await Promise.all(needed.map((name) => commands[name]!()))) module.register(program);
   await program.parseAsync();
 } catch (error) {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { createAdminApi } from '../../gateway/admin/index.js';
 import type { RunningGateway } from '../../gateway/server.js';
 import { HttpServerBackend } from '../support/http-server-backend.js';
@@ -52,6 +53,8 @@ describe('gateway admin mount and the faas CLI against it', () => {
     await faas(['invoke', 'hello', '--gateway', gateway.url], env);
     const listed = await faas(['list', '--gateway', gateway.url], env);
     const json = await faas(['list', '--gateway', gateway.url, '-o', 'json'], env);
+    const yaml = await faas(['list', '--gateway', gateway.url, '-o', 'yaml'], env);
+    const version = await faas(['version', '--gateway', gateway.url, '-o', 'json'], env);
 
     // Then the function saw the call, and the list shows replicas and invocations
     expect(invoked).toMatchObject({ code: 0, stdout: 'POST /x?y=1 ping' });
@@ -60,6 +63,8 @@ describe('gateway admin mount and the faas CLI against it', () => {
     expect(listed.stdout).toMatch(/hello\s+1\/1\s+2/);
     expect(listed.stdout).toMatch(/idle\s+0\/0\s+0/);
     expect(JSON.parse(json.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'hello', invocationCount: 2 })]));
+    expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+    expect(JSON.parse(version.stdout)).toMatchObject({ gateway: { provider: { provider: 'poorman-faas' } } });
   }, 60_000);
 
   it('tells the user what went wrong: unknown function, no password, no gateway', async () => {

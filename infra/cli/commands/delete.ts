@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { deleteObjects, listFunctionObjects } from '../../deploy/function-objects.js';
 import { describeRef } from '../../deploy/apply-manifests.js';
 import { formatTable } from '../format-table.js';
-import { addFunctionTarget, addOutputOption, checkOutputFormat, kubeTarget, type KubeTargetFlags } from '../kube-options.js';
+import { addFunctionTarget, kubeTarget, type KubeTargetFlags } from '../kube-options.js';
+import { addOutputOption, checkOutputFormat, printStructured } from '../output-format.js';
 
 export function register(program: Command): void {
   addOutputOption(addFunctionTarget(program.command('delete').description('delete a function from the cluster of the current kubeconfig context'))).action(
@@ -18,11 +19,14 @@ export function register(program: Command): void {
         );
       }
       const deleted = await deleteObjects(kc, objects);
-      if (format === 'json') {
-        console.log(JSON.stringify({ function: name, namespace, deleted }, null, 2));
-        return;
-      }
-      console.log(formatTable(['kind', 'name', 'result'], deleted.map((ref) => [ref.kind, ref.name, 'deleted'])));
+      if (printStructured(format, { function: name, namespace, deleted })) return;
+      const wide = format === 'wide';
+      console.log(
+        formatTable(
+          ['kind', 'name', 'result', ...(wide ? ['namespace', 'api version'] : [])],
+          deleted.map((ref) => [ref.kind, ref.name, 'deleted', ...(wide ? [ref.namespace ?? '', ref.apiVersion] : [])]),
+        ),
+      );
       console.error(`deleted function ${name}: ${deleted.map(describeRef).join(', ')}`);
     },
   );

@@ -9,7 +9,8 @@ import { describeRef } from '../../deploy/apply-manifests.js';
 import { loadKubeConfig } from '../../../gateway/backends/kubernetes/kube-config.js';
 import { synthSettings } from '../../synth-settings.js';
 import { formatTable } from '../format-table.js';
-import { addKubeOptions, addOutputOption, checkOutputFormat, kubeContextOptions } from '../kube-options.js';
+import { addKubeOptions, kubeContextOptions } from '../kube-options.js';
+import { addOutputOption, checkOutputFormat, isStructured, printStructured } from '../output-format.js';
 import { createProgress } from '../progress.js';
 
 interface DeployFlags {
@@ -44,7 +45,7 @@ export function register(program: Command): void {
       }
       const kc = loadKubeConfig(kubeContextOptions(flags));
       const settings = synthSettings(flags.functions === undefined ? {} : { functions: flags.functions });
-      const progress = createProgress(process.stderr, format === 'json');
+      const progress = createProgress(process.stderr, isStructured(format));
       progress.log(`deploying ${settings.functionsDir} to context ${kc.getCurrentContext()}`);
       let result: DeployResult;
       try {
@@ -60,10 +61,7 @@ export function register(program: Command): void {
       } finally {
         progress.stop();
       }
-      if (format === 'json') {
-        console.log(JSON.stringify(result, null, 2));
-        return;
-      }
+      if (printStructured(format, result)) return;
       const rows = [
         ...result.applied.map((a) => [a.kind, a.namespace ?? '', a.name, a.action]),
         ...result.pruned.map((p) => [p.kind, p.namespace ?? '', p.name, 'pruned']),

@@ -7,7 +7,8 @@ import { derivedNames } from '../../../constructs/spec/function-name.js';
 import { listFunctionObjects } from '../../deploy/function-objects.js';
 import { describeApiError, isNotFound } from '../../kube/api-error.js';
 import { formatTable } from '../format-table.js';
-import { addFunctionTarget, addOutputOption, checkOutputFormat, kubeTarget, type KubeTargetFlags } from '../kube-options.js';
+import { addFunctionTarget, kubeTarget, type KubeTargetFlags } from '../kube-options.js';
+import { addOutputOption, checkOutputFormat, printStructured } from '../output-format.js';
 
 interface FunctionResource extends KubernetesObject {
   spec?: Record<string, unknown>;
@@ -57,10 +58,8 @@ export function register(program: Command): void {
         objects: objects.map((o) => ({ kind: o.kind!, name: o.metadata!.name!, created: isoTime(o.metadata?.creationTimestamp) })),
         pods: pods.map(podRow),
       };
-      if (format === 'json') {
-        console.log(JSON.stringify(description, null, 2));
-        return;
-      }
+      if (printStructured(format, description)) return;
+      const wide = format === 'wide';
       const spec = description.spec ?? {};
       const fields: [string, string][] = [
         ['Name', name],
@@ -80,7 +79,10 @@ export function register(program: Command): void {
       console.log(
         description.pods.length === 0
           ? '\nno pods (asleep: the next request wakes it)'
-          : `\n${formatTable(['pod', 'phase', 'ready', 'restarts'], description.pods.map((p) => [p.name, p.phase, p.ready ? 'yes' : 'no', String(p.restarts)]))}`,
+          : `\n${formatTable(
+              ['pod', 'phase', 'ready', 'restarts', ...(wide ? ['ip', 'node'] : [])],
+              description.pods.map((p) => [p.name, p.phase, p.ready ? 'yes' : 'no', String(p.restarts), ...(wide ? [p.ip, p.node] : [])]),
+            )}`,
       );
     },
   );
@@ -92,6 +94,8 @@ function podRow(pod: V1Pod) {
     phase: pod.status?.phase ?? 'Unknown',
     ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     restarts: (pod.status?.containerStatuses ?? []).reduce((sum, c) => sum + c.restartCount, 0),
+    ip: pod.status?.podIP ?? '',
+    node: pod.spec?.nodeName ?? '',
   };
 }
 

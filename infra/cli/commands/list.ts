@@ -1,39 +1,33 @@
 /** `faas list`: the functions a running gateway serves, with replicas and invocations. */
 import type { Command } from 'commander';
-import { DEFAULT_GATEWAY, errorMessage, gatewayFetch } from '../gateway-client.js';
+import { addGatewayOptions, adminJson, type GatewayFlags } from '../gateway-options.js';
 import { formatTable } from '../format-table.js';
-import { addOutputOption, checkOutputFormat } from '../kube-options.js';
+import { addOutputOption, checkOutputFormat, printStructured } from '../output-format.js';
 
 interface FunctionStatus {
   name: string;
+  namespace?: string;
+  image?: string;
+  createdAt?: string;
   replicas?: number;
   availableReplicas?: number;
   invocationCount?: number;
 }
 
 export function register(program: Command): void {
-  addOutputOption(
-    program
-      .command('list')
-      .description('list the functions of a running gateway')
-      .option('-g, --gateway <url>', 'gateway URL', DEFAULT_GATEWAY)
-      .option('-u, --user <user>', 'admin user', process.env.FAAS_ADMIN_USER ?? 'admin')
-      .option('--password <password>', 'admin password (default: $FAAS_ADMIN_PASSWORD; `faas dev` prints one at start)', process.env.FAAS_ADMIN_PASSWORD),
-  ).action(async (options: { gateway: string; user: string; password?: string; output: string }) => {
-      checkOutputFormat(options.output);
-      const response = await gatewayFetch(options, '/system/functions');
-      if (response.status === 401) {
-        throw new Error('the gateway wants the admin password: pass --password or set FAAS_ADMIN_PASSWORD (`faas dev` prints it at start)');
-      }
-      if (!response.ok) throw new Error(`the gateway answered ${response.status}: ${await errorMessage(response)}`);
-      const functions = ((await response.json()) as FunctionStatus[] | null) ?? [];
-      if (options.output === 'json') {
-        console.log(JSON.stringify(functions, null, 2));
-        return;
-      }
+  addOutputOption(addGatewayOptions(program.command('list').description('list the functions of a running gateway'))).action(async (options: GatewayFlags & { output: string }) => {
+      const format = checkOutputFormat(options.output);
+      const functions = (await adminJson<FunctionStatus[] | null>(options, '/system/functions')) ?? [];
+      if (printStructured(format, functions)) return;
+      const wide = format === 'wide';
       const rows = functions
         .sort((a, b) => a.name.localeCompare(b.name))
-        .map((f) => [f.name, `${f.availableReplicas ?? 0}/${f.replicas ?? 0}`, String(f.invocationCount ?? 0)]);
-      console.log(formatTable(['name', 'replicas', 'invocations'], rows));
+        .map((f) => [
+          f.name,
+          `${f.availableReplicas ?? 0}/${f.replicas ?? 0}`,
+          String(f.invocationCount ?? 0),
+          ...(wide ? [f.namespace ?? '', f.image ?? '', f.createdAt ?? ''] : []),
+        ]);
+      console.log(formatTable(['name', 'replicas', 'invocations', ...(wide ? ['namespace', 'image', 'created'] : [])], rows));
     });
 }

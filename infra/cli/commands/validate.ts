@@ -5,39 +5,38 @@ import { formatError } from '../../../constructs/spec/format-error.js';
 import { loadFunctionFiles } from '../../../constructs/spec/load-folder.js';
 import { formatTable } from '../format-table.js';
 import { collectScripts } from '../script-paths.js';
+import { checkOutputFormat, isStructured, printStructured } from '../output-format.js';
 
 export function register(program: Command): void {
   program
     .command('validate')
     .description('check functions: PEP 723 block, [tool.faas] keys, names (a folder means every *.py in it)')
     .argument('[paths...]', 'functions folders or .py scripts', ['functions'])
-    .option('-o, --output <format>', 'text, or json: the resolved spec of each function', 'text')
+    .option('-o, --output <format>', 'table (or text), wide, json, or yaml: the resolved spec of each function', 'table')
     .action(async (paths: string[], options: { output: string }) => {
-      if (options.output !== 'text' && options.output !== 'json') {
-        throw new Error(`unknown output format '${options.output}'; use -o text or -o json`);
-      }
+      // `text` was this command's first name for the table; scripts may still pass it.
+      const format = checkOutputFormat(options.output === 'text' ? 'table' : options.output);
       const collected = await collectScripts(paths);
       const loaded = await loadFunctionFiles(collected.files);
       const errors = [...collected.errors, ...loaded.errors];
 
       if (errors.length > 0) {
-        // With -o json, stdout is for the specs only, so errors go where a pipe won't swallow them.
-        const write = options.output === 'json' ? console.error : console.log;
+        // With -o json or yaml, stdout is for the specs only, so errors go where a pipe won't swallow them.
+        const write = isStructured(format) ? console.error : console.log;
         for (const error of errors) write(formatError(error));
         const files = new Set(errors.map((error) => error.file)).size;
         console.error(`${errors.length} ${errors.length === 1 ? 'error' : 'errors'} in ${files} of ${collected.files.length + collected.errors.length} scripts`);
         process.exitCode = 1;
         return;
       }
-      if (options.output === 'json') {
-        console.log(JSON.stringify(loaded.functions.map(resolvedSpec), null, 2));
-        return;
-      }
+      if (printStructured(format, loaded.functions.map(resolvedSpec))) return;
       if (loaded.functions.length === 0) {
         console.error(`no *.py scripts in ${paths.join(', ')}; create one with: faas new hello`);
         return;
       }
-      console.log(formatTable(['name', 'file', 'deps', 'replicas', 'idle', 'timeout', 'memory', 'cpu'], loaded.functions.map(row)));
+      const wide = format === 'wide';
+      const headers = ['name', 'file', 'deps', 'replicas', 'idle', 'timeout', 'memory', 'cpu', ...(wide ? ['secrets', 'hash'] : [])];
+      console.log(formatTable(headers, loaded.functions.map((f) => [...row(f), ...(wide ? [f.secrets.join(',') || '-', f.sourceHash.slice(0, 12)] : [])])));
     });
 }
 

@@ -76,8 +76,8 @@ describe('faas validate (subprocess)', { timeout: CLI_TEST_TIMEOUT }, () => {
   });
 
   it('refuses an unknown output format', async () => {
-    const run = await runFaas(['validate', '-o', 'yaml', `${fixtures}/valid`]);
+    const run = await runFaas(['validate', '-o', 'xml', `${fixtures}/valid`]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("unknown output format 'yaml'; use -o text or -o json");
+    expect(run.stderr).toContain("unknown output format 'xml'; use -o table, -o wide, -o json, -o yaml");
   });
 });
