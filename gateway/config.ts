@@ -22,6 +22,9 @@ export interface GatewayConfig {
   readonly maxBodyBytes: number;
   readonly wakeQueueLimit: number;
   readonly shutdownGraceMs: number;
+  /** '': the default place. */
+  readonly asyncStore: string;
+  readonly asyncMaxQueued: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +101,8 @@ export const GATEWAY_SETTINGS: { readonly [K in keyof GatewayConfig]: GatewaySet
   maxBodyBytes: { variable: 'MAX_BODY_BYTES', default: '10Mi', meaning: 'largest request body proxied (413 past it), a Kubernetes quantity: `10M` is 10^7 bytes, `10Mi` 10·2^20, `10m` is refused; `0` means no limit', parse: byteSize },
   wakeQueueLimit: { variable: 'WAKE_QUEUE_LIMIT', default: '10000', meaning: 'calls that may wait for one function to wake (503 past it); `0` means no limit', parse: wholeNumber() },
   shutdownGraceMs: { variable: 'SHUTDOWN_GRACE', default: '30s', meaning: 'on SIGTERM, how long in-flight calls may finish before functions are stopped', parse: duration },
+  asyncStore: { variable: 'ASYNC_STORE', default: '', defaultShown: '`.faas/async.sqlite` beside the functions folder', meaning: 'local backend: the SQLite file of the async queue', parse: text },
+  asyncMaxQueued: { variable: 'ASYNC_MAX_QUEUED', default: '100000', meaning: 'calls the async queue holds at most (503 with `Retry-After` past it); `0` means no limit', parse: wholeNumber() },
 };
 
 /** Reads every setting from `env`; `overrides` win (the CLI's flags). Throws ConfigError on a bad value. */

@@ -4,6 +4,8 @@
  * image) and `faas dev` both start it.
  */
 import type { Logger } from 'pino';
+import { dirname, join, resolve } from 'node:path';
+import { openSqliteQueue } from './async/sqlite-queue.js';
 import { adminMount } from './admin/admin-mount.js';
 import { resolveAdminCredentials } from './admin/index.js';
 import type { Backend } from './backends/backend.js';
@@ -31,11 +33,17 @@ export async function runGateway(options: RunOptions): Promise<RunningProcessGat
   const { credentials, generated, problem } = resolveAdminCredentials(env, { generate: options.generatePassword });
   if (!credentials) logger.warn('admin API disabled: set FAAS_ADMIN_PASSWORD or FAAS_ADMIN_PASSWORD_FILE to enable it');
   const { backend, reapPermit } = await createBackend(config, options, logger);
+  // The queue in Kubernetes (NATS JetStream) is not built yet; there async calls answer 501.
+  const asyncQueue =
+    config.backend === 'local'
+      ? await openSqliteQueue({ file: config.asyncStore || join(dirname(resolve(options.functionsDir)), '.faas', 'async.sqlite'), maxQueued: config.asyncMaxQueued })
+      : undefined;
   const gateway = await startGateway({
     config,
     backend,
     logger,
     reapPermit,
+    ...(asyncQueue && { asyncQueue }),
     admin: adminMount({ credentials, ...(problem !== undefined && { credentialsProblem: problem }) }),
   });
   closeOnSignals(gateway, logger);

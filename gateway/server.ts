@@ -8,6 +8,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Backend } from './backends/backend.js';
 import type { GatewayConfig } from './config.js';
+import { acceptAsyncCall, ASYNC_PREFIX } from './async/accept-route.js';
+import type { AsyncDefaults } from './async/async-policy.js';
+import { AsyncWorker } from './async/async-worker.js';
+import type { AsyncQueue } from './async/queue.js';
 import { Activity } from './core/activity.js';
 import { CatalogSnapshot } from './core/catalog-snapshot.js';
 import { Reaper, type ReapPermit } from './core/reaper.js';
@@ -36,6 +40,9 @@ export interface GatewayOptions {
   readonly admin?: (deps: AdminMountDeps) => AdminHandler;
   /** Only one gateway replica reaps at a time; local: always permitted. */
   readonly reapPermit?: ReapPermit;
+  /** The durable queue of `/async-function/`; without it those calls answer 501. */
+  readonly asyncQueue?: AsyncQueue;
+  readonly asyncDefaults?: AsyncDefaults;
 }
 
 export interface RunningGateway {
@@ -128,9 +135,30 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     else void discovery.then(() => callFunction(exchange));
   };
 
+  let asyncWorker: AsyncWorker | undefined;
+  const serveAsync = (req: IncomingMessage, res: ServerResponse, path: string): void => {
+    const queue = options.asyncQueue;
+    if (!queue) {
+      sendError(res, new GatewayError('not_implemented', 'asynchronous calls are not configured on this gateway'));
+      return;
+    }
+    const accept = (): Promise<void> =>
+      acceptAsyncCall(req, res, path, {
+        queue,
+        functions: () => catalog.functions(),
+        namespace: config.namespace,
+        maxBodyBytes: config.maxBodyBytes,
+        gatewayHosts: () => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `::1:${port}`, `${config.host}:${port}`],
+        accepted: () => asyncWorker?.nudge(),
+      });
+    (discovered ? accept() : discovery.then(accept)).catch((error: Error) => sendError(res, new GatewayError('upstream_error', `async call not accepted: ${error.message}`)));
+  };
+
   const server = createServer((req, res) => {
     const path = pathOf(req);
-    if (path.startsWith('/function/') || path.startsWith('/gateway/') || path.startsWith('/invoke/')) {
+    if (path.startsWith(ASYNC_PREFIX)) {
+      serveAsync(req, res, path);
+    } else if (path.startsWith('/function/') || path.startsWith('/gateway/') || path.startsWith('/invoke/')) {
       serveFunction(req, res);
     } else if (path === '/healthz') {
       plain(res, 200, 'OK');
@@ -190,11 +218,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   markDiscovered();
   ready = true;
   reaper.start();
+  if (options.asyncQueue) {
+    asyncWorker = new AsyncWorker({
+      queue: options.asyncQueue,
+      functions: () => catalog.functions(),
+      gatewayUrl: `${url}${prefix}`,
+      logger,
+      ...(options.asyncDefaults && { defaults: options.asyncDefaults }),
+    });
+    asyncWorker.start();
+  }
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       ready = false;
+      // Before the server closes, so calls it runs finish through it; what is unfinished past the
+      // grace period stays in the store and comes back on the next start.
+      await asyncWorker?.stop(config.shutdownGraceMs);
       server.close();
       server.closeIdleConnections();
       await reaper.stop();
@@ -206,6 +247,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await backend.stop();
       server.closeAllConnections();
       await dispatcher.close().catch(() => undefined);
+      await options.asyncQueue?.close();
     })());
 
   return { url, port, metrics, activity, reaper, close };
