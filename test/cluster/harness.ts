@@ -159,6 +159,8 @@ async function startApiServer(start: Starter, pki: Pki, etcdUrl: string): Promis
     // 127.0.0.1 is not a valid endpoint for the kubernetes Service; with no
     // reconciler it is never written there.
     '--endpoint-reconciler-type=none',
+    // A real node's name is no DNS name here; logs and exec reach its kubelet by address.
+    '--kubelet-preferred-address-types=InternalIP,Hostname',
   ]);
   const server = `https://127.0.0.1:${port}`;
   const tls = {

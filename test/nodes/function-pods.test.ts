@@ -107,18 +107,4 @@ describe('a synthesized function in a real container', () => {
     const logs = await faas(['logs', 'crash-at-import']);
     expect(logs.stdout).toMatch(/ValueError: configuration missing: crash at import/);
   });
-
-  it('reads a running container\'s log with --tail and --since', async () => {
-    await readyPod('stdlib-hello');
-    const all = await faas(['logs', 'stdlib-hello']);
-    expect(all.code).toBe(0);
-    const lines = all.stdout.trimEnd().split('\n');
-    expect(lines.length).toBeGreaterThan(0);
-    const tail = await faas(['logs', 'stdlib-hello', '--tail', '1']);
-    expect(tail.stdout.trimEnd().split('\n')).toEqual(lines.slice(-1));
-    // Nothing was logged in the last second of a quiet function.
-    await new Promise((r) => setTimeout(r, 2_000));
-    const since = await faas(['logs', 'stdlib-hello', '--since', '1s']);
-    expect(since.stdout).toBe('');
-  });
 });
