@@ -20,7 +20,7 @@ export const GATEWAY_PORT = 8080;
 export const ADMIN_SECRET_MOUNT = '/var/faas/admin';
 
 /** Variables the gateway's Deployment sets itself; `env` may not override them. */
-const RESERVED_ENV = ['PORT', 'K8S_NAMESPACE', 'GATEWAY_BACKEND', 'FAAS_ADMIN_PASSWORD_FILE'];
+const RESERVED_ENV = ['PORT', 'K8S_NAMESPACE', 'POD_NAME', 'POD_UID', 'GATEWAY_BACKEND', 'FAAS_ADMIN_PASSWORD_FILE'];
 
 /** Properties of {@link Gateway}. */
 export interface GatewayProps {
@@ -144,6 +144,9 @@ export class Gateway extends Construct {
     const env: k8s.EnvVar[] = [
       { name: 'PORT', value: String(GATEWAY_PORT) },
       { name: 'K8S_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      // The replica's identity and the owner of its activity Lease, which then goes with the pod.
+      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'POD_UID', valueFrom: { fieldRef: { fieldPath: 'metadata.uid' } } },
       { name: 'GATEWAY_BACKEND', value: 'kubernetes' },
       { name: 'FAAS_ADMIN_PASSWORD_FILE', value: `${ADMIN_SECRET_MOUNT}/password` },
       ...Object.entries(this.env).map(([name, value]) => ({ name, value })),
@@ -193,7 +196,7 @@ export class Gateway extends Construct {
  * tier's RBAC test checks both ways): watch Function objects, apply and delete them for the admin
  * API (server-side apply creates with `create`), patch their status, read and patch the scale
  * subresource, watch EndpointSlices and the functions' pods (their start failures), hold the
- * reaper's Lease, record Events of its scaling. No Secrets, no pod logs, no pods/exec, nothing
+ * reaper's Lease and watch every replica's activity Lease, record Events of its scaling. No Secrets, no pod logs, no pods/exec, nothing
  * cluster-scoped.
  */
 export function gatewayRules(functionWrites: boolean): k8s.PolicyRule[] {
@@ -205,7 +208,8 @@ export function gatewayRules(functionWrites: boolean): k8s.PolicyRule[] {
     { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
     // Start failures: a waking function's pod status (crash loop, image pull, exit code).
     { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
-    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+    // The reaper Lease, and each replica's activity Lease, watched by the holder's reaper.
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create'] },
   ];
 }

@@ -37,6 +37,7 @@ export async function createBackend(config: GatewayConfig, options: BackendOptio
       kubeConfig: loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context }),
       namespace: config.namespace,
       identity: options.identity ?? process.env.POD_NAME ?? hostname(),
+      ...(process.env.POD_UID && { podUid: process.env.POD_UID }),
       logger,
     });
     return { backend, reapPermit: () => backend.canReap() };

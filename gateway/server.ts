@@ -85,7 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const reaper = new Reaper({
     catalog,
     scaler: backend,
-    activity,
+    activity: backend.clusterActivity?.(activity) ?? activity,
     waker,
     pollMs: config.reaperPollMs,
     timeToLiveMs: config.reaperTimeToLiveMs,

@@ -4,6 +4,7 @@
  * a Kubernetes API server; each backend implements exactly this.
  */
 import type { FunctionDefinition, ScriptError } from '../../constructs/spec/function-definition.js';
+import type { Activity, ActivityView } from '../core/activity.js';
 
 /** Why the last start of a function failed, shown to every waiter as a 502. */
 export interface StartFailure {
@@ -70,6 +71,11 @@ export interface Backend extends BackendEvents, FunctionCatalog, Scaler, Endpoin
   start(): Promise<void>;
   /** Stop watching and stop every instance this backend started (local) — no orphans. */
   stop(): Promise<void>;
+  /**
+   * Where several gateway replicas serve: publishes this one's calls and answers everybody's, for
+   * the reaper. Absent: this gateway's own calls are all there are.
+   */
+  clusterActivity?(local: Activity): ActivityView;
   /** Record a served invocation (Kubernetes writes it to Function status; local may ignore). */
   recordInvocation?(name: string, at: Date): void;
 }

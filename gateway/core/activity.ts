@@ -10,7 +10,12 @@ export interface FunctionActivity {
   lastSeen: number;
 }
 
-export class Activity {
+/** What the reaper reads: one function's calls, wherever they are counted. */
+export interface ActivityView {
+  get(name: string): Readonly<FunctionActivity>;
+}
+
+export class Activity implements ActivityView {
   private readonly byName = new Map<string, FunctionActivity>();
   private total = 0;
   private idleWaiters: Array<() => void> = [];
@@ -50,6 +55,11 @@ export class Activity {
 
   get(name: string): Readonly<FunctionActivity> {
     return this.byName.get(name) ?? { inFlight: 0, lastSeen: this.bootedAt };
+  }
+
+  /** Every function this gateway has counted, for publishing to the other replicas. */
+  entries(): IterableIterator<[string, Readonly<FunctionActivity>]> {
+    return this.byName.entries();
   }
 
   get inFlight(): number {

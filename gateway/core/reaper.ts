@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { FunctionCatalog, Scaler } from '../backends/backend.js';
-import type { Activity } from './activity.js';
+import type { ActivityView } from './activity.js';
 import type { Waker } from './wake.js';
 
 /** May this gateway reap now? Local: always. Kubernetes: "I hold the reaper Lease". */
@@ -16,7 +16,8 @@ export const ALWAYS_PERMITTED: ReapPermit = () => true;
 export interface ReaperDeps {
   readonly catalog: FunctionCatalog;
   readonly scaler: Scaler;
-  readonly activity: Activity;
+  /** Every gateway replica's calls, where there are several. */
+  readonly activity: ActivityView;
   readonly waker: Waker;
   /** 0 turns the reaper off. */
   readonly pollMs: number;

@@ -38,6 +38,9 @@ const GATEWAY_CALLS = [
   'watch pods',
   // The reaper Lease.
   'get leases.coordination.k8s.io',
+  // Every replica's activity Lease, for the reaper.
+  'list leases.coordination.k8s.io',
+  'watch leases.coordination.k8s.io',
   'create leases.coordination.k8s.io',
   'update leases.coordination.k8s.io',
   // Events of its scaling, for `kubectl describe function`.

@@ -13,6 +13,10 @@ export function endpointSlicesPath(namespace: string): string {
   return `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`;
 }
 
+export function leasesPath(namespace: string): string {
+  return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
+}
+
 export function podsPath(namespace: string): string {
   return `/api/v1/namespaces/${namespace}/pods`;
 }

@@ -34,6 +34,8 @@ import { EndpointTable } from './endpoint-table.js';
 import { FunctionEvents } from './function-events.js';
 import { FunctionStatusWriter } from './function-status-writer.js';
 import { PodFailureTable, type PodFailure } from './pod-failures.js';
+import { ReplicaActivity } from './replica-activity.js';
+import type { Activity, ActivityView } from '../../core/activity.js';
 import { ReaperLease, statusCode } from './reaper-lease.js';
 import { watchResources, type ResourceWatch } from './resource-watch.js';
 
@@ -43,6 +45,8 @@ export interface KubernetesBackendOptions {
   readonly namespace: string;
   /** This replica's name for the reaper Lease (the pod name in a cluster). */
   readonly identity: string;
+  /** This replica's pod uid: its activity Lease then goes with the pod. */
+  readonly podUid?: string;
   readonly logger: Logger;
 }
 
@@ -77,6 +81,7 @@ export class KubernetesBackend implements Backend {
   private readonly endpointListeners = new Set<(name: string) => void>();
   private readonly failureListeners = new Set<(failure: StartFailure) => void>();
   private watches: ResourceWatch[] = [];
+  private replicaActivity: ReplicaActivity | undefined;
 
   constructor(private readonly options: KubernetesBackendOptions) {
     const kc = options.kubeConfig;
@@ -153,11 +158,13 @@ export class KubernetesBackend implements Backend {
         this.scaler.refresh(name).catch((e) => logger.warn({ function: name, err: describe(e) }, 'reading replicas failed')),
       ),
     );
+    await this.replicaActivity?.start();
     this.lease.start();
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.watches.map((w) => w.stop()));
+    await this.replicaActivity?.stop();
     await this.status.close();
     await this.lease.stop();
   }
@@ -190,6 +197,20 @@ export class KubernetesBackend implements Backend {
 
   readyEndpoints(name: string): readonly string[] {
     return this.endpoints.ready(name);
+  }
+
+  /** Each replica publishes its calls in a Lease of its own; the reaper on the holder counts them all. */
+  clusterActivity(local: Activity): ActivityView {
+    this.replicaActivity = new ReplicaActivity({
+      kubeConfig: this.options.kubeConfig,
+      coordination: this.options.kubeConfig.makeApiClient(CoordinationV1Api),
+      namespace: this.options.namespace,
+      identity: this.options.identity,
+      ...(this.options.podUid && { podUid: this.options.podUid }),
+      local,
+      onError: (e) => this.options.logger.warn({ err: describe(e) }, 'sharing call activity with the other gateway replicas failed'),
+    });
+    return this.replicaActivity;
   }
 
   /** Only the replica holding the reaper Lease scales functions down. */

@@ -31,7 +31,7 @@ describe('Gateway', () => {
         { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
         { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
-        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
         { apiGroups: [''], resources: ['events'], verbs: ['create'] },
       ],
     });
