@@ -72,7 +72,7 @@ function camelCase(key: string): string {
   return key.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-function invalidScript(name: string, errors: readonly ScriptError[], where: string): AdminError {
+export function invalidScript(name: string, errors: readonly ScriptError[], where: string): AdminError {
   const lines = errors.map(formatError);
   const count = lines.length === 1 ? 'a problem' : `${lines.length} problems`;
   return new AdminError('invalid_script', `function "${name}" was not deployed: ${count} in ${where}: ${lines.join('; ')}`, {

@@ -242,6 +242,19 @@ describe('deploy', () => {
     await stillServed('hello');
   });
 
+  it('refuses a script with a Python syntax error with its file:line, as faas validate does', async () => {
+    const broken = HELLO.replace(/def handle\(req\):/, 'def handle(req)');
+    const line = broken.split('\n').findIndex((text) => text === 'def handle(req)') + 1;
+    const { status, json } = await call('POST', '/system/functions', deployment('unparsable', broken));
+    expect(status).toBe(400);
+    expect(json).toMatchObject({ error: 'invalid_script', function: 'unparsable', errors: [expect.stringMatching(new RegExp(`^unparsable\\.py:${line}: Python syntax error: .*uv would refuse`))] });
+    expect(backend.functions().has('unparsable')).toBe(false);
+    const uploaded = await call('POST', '/admin/python', { script: Buffer.from(broken).toString('base64'), option: { name: 'unparsable' } });
+    expect(uploaded.status).toBe(400);
+    expect(uploaded.json.errors).toEqual([expect.stringMatching(new RegExp(`^unparsable\\.py:${line}: Python syntax error`))]);
+    await stillServed('hello');
+  });
+
   it('names the API field when an override is invalid', async () => {
     const { status, json } = await call('POST', '/system/functions', deployment('tuned', HELLO, { limits: { memory: 'lots' } }));
     expect(status).toBe(400);
