@@ -19,3 +19,4 @@ export * from './prop-checks.js';
 export * from './python-function.js';
 export * from './runtime-command.js';
 export * from './synthesize-manifests.js';
+export * from './environment/index.js';
