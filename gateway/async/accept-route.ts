@@ -4,11 +4,11 @@
  * caller's own when given). A queue that is full or unreachable answers 503 with Retry-After:
  * never a 202 for a call that was not stored.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
 import { isServedNamespace } from '../core/served-namespace.js';
 import { tooLarge } from '../http/body-limit.js';
+import { callIdOf } from '../http/call-id.js';
 import { GatewayError, sendError } from '../http/errors.js';
 import { upstreamHeaders } from '../http/proxy.js';
 import { parseFunctionRoute } from '../http/router.js';
@@ -29,8 +29,6 @@ export interface AcceptDeps {
   accepted(fn: string): void;
 }
 
-const CALL_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** `path` is the request target with any GATEWAY_PATH_PREFIX taken off; it starts with ASYNC_PREFIX. */
 export async function acceptAsyncCall(req: IncomingMessage, res: ServerResponse, path: string, deps: AcceptDeps): Promise<void> {
   const route = parseFunctionRoute(`/function/${path.slice(ASYNC_PREFIX.length)}`);
@@ -50,9 +48,9 @@ export async function acceptAsyncCall(req: IncomingMessage, res: ServerResponse,
     const value = req.headers[name];
     return Array.isArray(value) ? value[0] : value;
   };
-  const callId = header('x-call-id') ?? randomUUID();
-  if (!CALL_ID.test(callId)) {
-    sendError(res, new GatewayError('bad_request', `X-Call-Id ${JSON.stringify(callId.slice(0, 140))} must be 1 to 128 letters, digits or . _ : -; leave it out to get one`, route.name));
+  const { id: callId, problem: callIdProblem } = callIdOf(req);
+  if (callId === undefined) {
+    sendError(res, new GatewayError('bad_request', callIdProblem, route.name));
     return;
   }
   const callbackUrl = header('x-callback-url');

@@ -16,6 +16,10 @@ export class Exchange {
   upstreamPath = '/';
   /** What the gateway took off the client's path before `upstreamPath`: `[GATEWAY_PATH_PREFIX]/function/<name>`. */
   forwardedPrefix = '';
+  /** X-Call-Id: the caller's, or one the gateway made; '' before the call-id layer. */
+  callId = '';
+  /** X-Start-Time: Unix nanoseconds when the call arrived. */
+  startTime = '';
   /** Base URL of the instance chosen for this call. */
   endpoint = '';
   /** The function's in-flight entry while the count layer holds this call open. */

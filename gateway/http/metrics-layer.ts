@@ -1,4 +1,4 @@
-/** Records each call's status and duration under its function once the response closes; logs failures. */
+/** Counts each call as it starts, and its status and duration once the response closes; logs failures. */
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CloseListener, Step } from './exchange.js';
@@ -29,6 +29,7 @@ export function withMetrics(next: Step, deps: MeasureDeps): Step {
     },
   };
   return (exchange) => {
+    metrics.invocationStarted(exchange.name);
     exchange.onClose(measure);
     next(exchange);
   };

@@ -30,7 +30,7 @@ const HOP_BY_HOP = new Set([
  * Bit n set: some header we look for by name is n characters long. Most headers (content-type,
  * user-agent, accept…) are ruled out by their length alone, without lower-casing a copy of the name.
  */
-const NOTABLE_LENGTHS = [...HOP_BY_HOP, 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-prefix'].reduce((bits, name) => bits | (1 << name.length), 0);
+const NOTABLE_LENGTHS = [...HOP_BY_HOP, 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-prefix', 'x-call-id', 'x-start-time'].reduce((bits, name) => bits | (1 << name.length), 0);
 
 /** The name lower-cased when it may be one we look for, '' when its length rules that out. */
 function notable(name: string): string {
@@ -45,12 +45,20 @@ export interface ProxyDeps {
   readonly maxBodyBytes: number;
 }
 
+/** What the gateway tells the function about the call it takes part in (OpenFaaS's headers). */
+export interface CallIdentity {
+  readonly callId: string;
+  readonly startTime: string;
+}
+
 /**
  * Request headers for the function: hop-by-hop dropped, the client's Host kept, x-forwarded-*
  * added when absent, and `x-forwarded-prefix` extended by the part of the path the gateway took
  * off (`/function/<name>`), so that the function builds URLs that lead back through the gateway.
+ * With `call`, X-Call-Id and X-Start-Time are the gateway's (a client's X-Start-Time is dropped).
+ * Trace context (`traceparent`, `tracestate`) passes through untouched: the gateway records no span.
  */
-export function upstreamHeaders(req: IncomingMessage, forwardedPrefix = ''): string[] {
+export function upstreamHeaders(req: IncomingMessage, forwardedPrefix = '', call?: CallIdentity): string[] {
   const raw = req.rawHeaders;
   const out: string[] = [];
   const connection = req.headers.connection;
@@ -74,13 +82,14 @@ export function upstreamHeaders(req: IncomingMessage, forwardedPrefix = ''): str
       // A proxy in front took its own prefix off before ours.
       prefix = raw[i + 1]!.replace(/\/+$/, '') + prefix;
       continue;
-    }
+    } else if (call !== undefined && (lower === 'x-call-id' || lower === 'x-start-time')) continue;
     out.push(name, raw[i + 1]!);
   }
   if (!hasFor && req.socket.remoteAddress) out.push('x-forwarded-for', req.socket.remoteAddress);
   if (!hasProto) out.push('x-forwarded-proto', (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
   if (!hasHost && req.headers.host) out.push('x-forwarded-host', req.headers.host);
   if (prefix !== '') out.push('x-forwarded-prefix', prefix);
+  if (call !== undefined) out.push('x-call-id', call.callId, 'x-start-time', call.startTime);
   return out;
 }
 
@@ -141,7 +150,7 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
         origin: this.exchange.endpoint,
         path: this.exchange.upstreamPath,
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-        headers: upstreamHeaders(req, this.exchange.forwardedPrefix),
+        headers: upstreamHeaders(req, this.exchange.forwardedPrefix, this.exchange),
         // undici streams async iterables; its typings list only Readable.
         body: counted ? (this.limited(req) as unknown as Readable) : withBody ? req : null,
         headersTimeout: timeoutMs,

@@ -1,8 +1,9 @@
 /**
  * The whole request path of a function call in one place, innermost first:
  * proxy (or, for a protocol switch, the tunnel) ← wake (until ready) ← count (in flight, last seen)
- * ← body limit ← metrics/log ← route.
- * Routing comes outermost so that metrics are only ever labelled with functions that exist.
+ * ← body limit ← metrics/log ← route ← call id.
+ * Routing comes before metrics so that metrics are only ever labelled with functions that exist;
+ * the call id comes first so that even a 404 carries one.
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
@@ -11,6 +12,7 @@ import type { Activity } from '../core/activity.js';
 import type { Waker } from '../core/wake.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { withBodyLimit } from './body-limit.js';
+import { withCallId } from './call-id-layer.js';
 import { withActivity } from './count-layer.js';
 import type { Step } from './exchange.js';
 import { withMetrics } from './metrics-layer.js';
@@ -40,5 +42,5 @@ export function buildRequestPath(deps: RequestPathDeps): Step {
   const counted = withActivity(woken, deps.activity);
   const limited = withBodyLimit(counted, deps.maxBodyBytes);
   const measured = withMetrics(limited, deps);
-  return withRoute(measured, deps);
+  return withCallId(withRoute(measured, deps));
 }

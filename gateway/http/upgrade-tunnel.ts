@@ -28,7 +28,7 @@ class Tunnel implements CloseListener {
     const { req, res, name, definition } = this.exchange;
     const target = new URL(this.exchange.endpoint);
     // Connection and Upgrade are hop-by-hop, dropped for any other call; here they are the request.
-    const headers = [...upstreamHeaders(req, this.exchange.forwardedPrefix), 'connection', 'Upgrade', 'upgrade', req.headers.upgrade ?? ''];
+    const headers = [...upstreamHeaders(req, this.exchange.forwardedPrefix, this.exchange), 'connection', 'Upgrade', 'upgrade', req.headers.upgrade ?? ''];
     const call = request({
       host: target.hostname,
       port: target.port,

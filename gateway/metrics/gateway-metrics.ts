@@ -1,9 +1,9 @@
 /**
  * Prometheus metrics under OpenFaaS's names, so its dashboards and alerts work unchanged, plus
- * cold-start timing. One registry per gateway (not prom-client's global), so several gateways can
- * live in one process.
+ * cold-start timing and prom-client's process metrics (`process_*`, `nodejs_*`). One registry per
+ * gateway (not prom-client's global), so several gateways can live in one process.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 interface InvocationSeries {
   readonly count: { inc(): void };
@@ -11,13 +11,18 @@ interface InvocationSeries {
 }
 
 interface FunctionSeries {
+  readonly started: { inc(): void };
   /** Calls since the gateway started, every status code. */
   total: number;
   readonly byCode: Map<number, InvocationSeries>;
 }
 
-/** Seconds; past the longest cold start (`COLD_START_TIMEOUT` 60 s) and the usual function timeouts. */
-export const CALL_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+/**
+ * Seconds. A call lasts at most its cold start (`COLD_START_TIMEOUT`, 60 s) plus its `timeout`
+ * (30 s by default, minutes for long jobs), so the buckets reach an hour: a 5-minute or 30-minute
+ * timeout still has a bucket of its own and a quantile near it is not guessed from +Inf.
+ */
+export const CALL_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 
 export interface ServiceCounts {
   /** name → ready replicas, read at scrape time. */
@@ -26,6 +31,7 @@ export interface ServiceCounts {
 
 export class GatewayMetrics {
   readonly registry = new Registry();
+  private readonly started: Counter<'function_name'>;
   private readonly invocations: Counter<'function_name' | 'code'>;
   private readonly durations: Histogram<'function_name' | 'code'>;
   private readonly coldStarts: Counter<'function_name'>;
@@ -38,6 +44,13 @@ export class GatewayMetrics {
 
   constructor(services: ServiceCounts) {
     const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.started = new Counter({
+      name: 'gateway_function_invocation_started',
+      help: 'Function invocations started, counted when the call reaches its function route',
+      labelNames: ['function_name'],
+      registers,
+    });
     this.invocations = new Counter({
       name: 'gateway_function_invocation_total',
       help: 'Function invocations by function and HTTP status code',
@@ -77,12 +90,13 @@ export class GatewayMetrics {
     });
   }
 
+  /** A call to `name` begins (before any wake); `invocation` counts its end. */
+  invocationStarted(name: string): void {
+    this.forFunction(name).started.inc();
+  }
+
   invocation(name: string, code: number, seconds: number): void {
-    let forFunction = this.series.get(name);
-    if (forFunction === undefined) {
-      forFunction = { total: 0, byCode: new Map() };
-      this.series.set(name, forFunction);
-    }
+    const forFunction = this.forFunction(name);
     let series = forFunction.byCode.get(code);
     if (series === undefined) {
       const codeLabel = String(code);
@@ -92,6 +106,15 @@ export class GatewayMetrics {
     series.count.inc();
     series.seconds.observe(seconds);
     forFunction.total++;
+  }
+
+  private forFunction(name: string): FunctionSeries {
+    let forFunction = this.series.get(name);
+    if (forFunction === undefined) {
+      forFunction = { started: this.started.labels(name), total: 0, byCode: new Map() };
+      this.series.set(name, forFunction);
+    }
+    return forFunction;
   }
 
   coldStart(name: string): void {
