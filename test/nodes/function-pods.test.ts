@@ -4,40 +4,36 @@
  * probes, the gateway waking, serving and reaping them, and the CLI reading real pod states and
  * container logs.
  */
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClusterClient } from '../cluster/harness.js';
 import { startKubernetesGateway, type KubernetesGateway } from '../cluster/kubernetes-gateway.js';
 import { functionFrom } from '../cluster/platform-objects.js';
 import { waitFor } from '../cluster/wait.js';
-import { applyOnRealNode, isReady, podsOf } from './real-platform.js';
+import { applyOnRealNode, faasCli, isReady, podsOf, readyPod as readyPodIn, spawnFaasCli } from './real-platform.js';
 
 const cluster = new ClusterClient(inject('cluster'));
 const node = inject('node');
 const namespace = `real-pods-${process.pid}`;
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
-const faasBin = new URL('../../bin/faas.js', import.meta.url).pathname;
 let gateway: KubernetesGateway | undefined;
 
-function faas(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [faasBin, ...args, '-n', namespace, '--kubeconfig', cluster.kubeconfigPath],
-      { env: { ...process.env, FAAS_FUNCTIONS_DIR: '' } },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
-    );
-  });
-}
+/** Prints each body it gets, so its container log has one known line per call. */
+const LOGGER = `# /// script
+# dependencies = []
+# ///
+def handle(req):
+    print(f"logged {req}", flush=True)
+    return "noted"
+`;
 
-async function readyPod(fn: string): Promise<any> {
-  let ready: any;
-  await waitFor(`a Ready pod of ${fn}`, async () => {
-    ready = (await podsOf(cluster, namespace, fn)).find(isReady);
-    return ready !== undefined;
-  }, { deadlineMs: 180_000 });
-  return ready;
+const faas = (args: string[]) => faasCli(cluster, namespace, args);
+const readyPod = (fn: string) => readyPodIn(cluster, namespace, fn);
+
+async function call(fn: string, body: string): Promise<[number, string]> {
+  const answer = await fetch(`${gateway!.gateway.url}/function/${fn}`, { method: 'POST', body });
+  return [answer.status, await answer.text()];
 }
 
 beforeAll(async () => {
@@ -47,6 +43,7 @@ beforeAll(async () => {
     [
       functionFrom(join(fixtures, 'functions-styles/stdlib_hello.py')),
       functionFrom(join(fixtures, 'functions-broken/crash_at_import.py')),
+      functionFrom('logger.py', LOGGER),
     ],
     node.runtimeImage,
   );
@@ -106,5 +103,42 @@ describe('a synthesized function in a real container', () => {
 
     const logs = await faas(['logs', 'crash-at-import']);
     expect(logs.stdout).toMatch(/ValueError: configuration missing: crash at import/);
+  });
+
+  it('answers a call to a container that crashes at start with 502 and its traceback, at once', async () => {
+    const [status, body] = await call('crash-at-import', 'anyone');
+    expect(status).toBe(502);
+    const error = JSON.parse(body);
+    expect(error.function).toBe('crash-at-import');
+    expect(JSON.stringify(error)).toMatch(/configuration missing: crash at import/);
+  });
+
+  it('`faas logs` reads the real container log: --tail, --since and --follow', async () => {
+    await readyPod('logger');
+    for (const body of ['first', 'second']) expect(await call('logger', body)).toEqual([200, 'noted']);
+
+    const tail = await faas(['logs', 'logger', '--tail', '1']);
+    expect(tail.code).toBe(0);
+    expect(tail.stdout).toMatch(/logged second/);
+    expect(tail.stdout).not.toMatch(/logged first/);
+
+    // --since counts back from when the kubelet reads the log: leave a gap wider than a slow CLI start.
+    await sleep(15_000);
+    const lastAt = Date.now();
+    expect(await call('logger', 'third')).toEqual([200, 'noted']);
+    const since = await faas(['logs', 'logger', '--since', `${Math.ceil((Date.now() - lastAt) / 1000) + 12}s`]);
+    expect(since.code).toBe(0);
+    expect(since.stdout).toMatch(/logged third/);
+    expect(since.stdout).not.toMatch(/logged (first|second)/);
+
+    const follow = spawnFaasCli(cluster, namespace, ['logs', 'logger', '--follow']);
+    try {
+      await waitFor('faas logs -f to print the lines so far', async () => /logged third/.test(follow.output()));
+      expect(await call('logger', 'fourth')).toEqual([200, 'noted']);
+      await waitFor('faas logs -f to print a line logged after it started', async () => /logged fourth/.test(follow.output()));
+      expect(follow.child.exitCode).toBeNull();
+    } finally {
+      follow.child.kill();
+    }
   });
 });
