@@ -2,12 +2,15 @@
  * An admin request that cannot be served, with what the caller should change. Handlers
  * throw it; the router turns it into one JSON body.
  */
+import { FunctionConflict } from '../backends/function-conflict.js';
+
 export type AdminErrorCode =
   | 'bad_request'
   | 'invalid_script'
   | 'unauthorized'
   | 'not_found'
   | 'method_not_allowed'
+  | 'conflict'
   | 'payload_too_large'
   | 'backend_failed'
   | 'admin_disabled'
@@ -19,6 +22,7 @@ const STATUS: Readonly<Record<AdminErrorCode, number>> = {
   unauthorized: 401,
   not_found: 404,
   method_not_allowed: 405,
+  conflict: 409,
   payload_too_large: 413,
   backend_failed: 502,
   admin_disabled: 503,
@@ -66,6 +70,7 @@ export function notFound(name: string): AdminError {
 /** A backend call that failed for its own reasons (API server down, Deployment missing): 502, naming both. */
 export function backendFailed(kind: string, action: string, name: string, error: unknown): AdminError {
   if (error instanceof AdminError) return error;
+  if (error instanceof FunctionConflict) return new AdminError('conflict', error.message, { function: name });
   const reason = error instanceof Error ? error.message : String(error);
   return new AdminError('backend_failed', `the ${kind} backend could not ${action} function "${name}": ${reason}`, { function: name });
 }

@@ -1,7 +1,7 @@
 /**
  * The admin API mounted in the real gateway over the local backend: a function deployed
- * through the API is written under functions/, runs under real uv, and answers calls,
- * while a refused deploy leaves every other function serving.
+ * through the API is written under .faas/functions/, apart from the user's scripts, runs under
+ * real uv, and answers calls, while a refused deploy leaves every other function serving.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -49,10 +49,11 @@ describe('the admin API in the gateway, over local uv processes', () => {
     expect(steady.text).toBe('steady');
   });
 
-  it('deploys a script, writes it under functions/ with its overrides, and serves it', async () => {
+  it('deploys a script, writes it under .faas/functions/ with its overrides, and serves it', async () => {
     const deployed = await admin('POST', '/system/functions', { service: 'inspect', source: INSPECT, envVars: { MODE: 'api' } });
     expect(deployed.status).toBe(202);
-    const written = readFileSync(join(functionsDir, 'inspect.py'), 'utf8');
+    expect(existsSync(join(functionsDir, 'inspect.py'))).toBe(false);
+    const written = readFileSync(join(root, '.faas', 'functions', 'inspect.py'), 'utf8');
     expect(written).toContain('# env = { GREETING = "hi", MODE = "api" }');
     const described = (await admin('GET', '/system/function/inspect')).json;
     expect(described).toMatchObject({ name: 'inspect', envVars: { GREETING: 'hi', MODE: 'api' } });
@@ -78,7 +79,7 @@ describe('the admin API in the gateway, over local uv processes', () => {
     const refused = await admin('POST', '/system/functions', { service: 'broken', source: BAD });
     expect(refused.status).toBe(400);
     expect(refused.json).toMatchObject({ error: 'invalid_script', function: 'broken', errors: [expect.stringMatching(/^broken\.py:5: /), expect.stringMatching(/^broken\.py:6: /)] });
-    expect(existsSync(join(functionsDir, 'broken.py'))).toBe(false);
+    expect(existsSync(join(root, '.faas', 'functions', 'broken.py'))).toBe(false);
     expect((await call(`${gateway.url}/function/steady`, { method: 'POST' })).text).toBe('steady');
   });
 
@@ -101,8 +102,20 @@ describe('the admin API in the gateway, over local uv processes', () => {
 
   it('removes a function: its file goes and calls to it answer 404', async () => {
     expect((await admin('DELETE', '/system/functions', { functionName: 'seeded' })).status).toBe(202);
-    expect(existsSync(join(functionsDir, 'seeded.py'))).toBe(false);
+    expect(existsSync(join(root, '.faas', 'functions', 'seeded.py'))).toBe(false);
     expect((await call(`${gateway.url}/function/seeded`)).status).toBe(404);
+  });
+
+  it('answers 409 to a delete or a deploy of a script the user wrote, naming the file; the file stays and serves', async () => {
+    const before = readFileSync(join(functionsDir, 'steady.py'), 'utf8');
+    const removed = await admin('DELETE', '/system/functions', { functionName: 'steady' });
+    expect(removed.status).toBe(409);
+    expect(removed.json).toMatchObject({ error: 'conflict', function: 'steady', message: expect.stringMatching(/steady\.py, a script of yours.*delete the file to remove the function/) });
+    const replaced = await admin('PUT', '/system/functions', { service: 'steady', source: INSPECT });
+    expect(replaced.status).toBe(409);
+    expect(replaced.json).toMatchObject({ error: 'conflict', function: 'steady', message: expect.stringMatching(/steady\.py, a script of yours.*edit that file/) });
+    expect(readFileSync(join(functionsDir, 'steady.py'), 'utf8')).toBe(before);
+    expect((await call(`${gateway.url}/function/steady`, { method: 'POST' })).text).toBe('steady');
   });
 });
 

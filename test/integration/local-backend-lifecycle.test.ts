@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadFunction } from '../../constructs/spec/load-function.js';
 import { SpecError } from '../../constructs/spec/spec-error.js';
+import { FunctionConflict } from '../../gateway/backends/function-conflict.js';
 import { livingGroupMembers, readyEndpoint, startLocalBackend, survivorsOf, wake, type Harness } from '../support/local-backend-harness.js';
 
 // Given a backend over a temporary copy of fixtures/functions-lifecycle, which the tests edit.
@@ -104,34 +105,51 @@ describe('local backend lifecycle', () => {
     expect(await text(base)).toBe('v1');
   });
 
-  it('deploy writes the script into the folder and serves it', async () => {
-    const source = '# /// script\n# dependencies = []\n# ///\ndef handle(req):\n    return "deployed"\n';
-    expect(await harness.backend.deploy(definition('fresh', source))).toBe('created');
-    expect(readFileSync(join(harness.dir, 'fresh.py'), 'utf8')).toBe(source);
+  const DEPLOYED = '# /// script\n# dependencies = []\n# ///\ndef handle(req):\n    return "deployed"\n';
+
+  it('deploy writes the script into its own folder, apart from the user\'s, and serves it', async () => {
+    expect(await harness.backend.deploy(definition('fresh', DEPLOYED))).toBe('created');
+    expect(harness.backend.deployedDir).toBe(join(harness.dir, '..', '.faas', 'functions'));
+    expect(readFileSync(join(harness.backend.deployedDir, 'fresh.py'), 'utf8')).toBe(DEPLOYED);
+    expect(existsSync(join(harness.dir, 'fresh.py'))).toBe(false);
     expect(await text(await wake(harness.backend, 'fresh'))).toBe('deployed');
-    expect(await harness.backend.deploy(definition('fresh', source.replace('"deployed"', '"again"')))).toBe('updated');
-    expect(readFileSync(join(harness.dir, 'fresh.py'), 'utf8')).toContain('"again"');
+    expect(await harness.backend.deploy(definition('fresh', DEPLOYED.replace('"deployed"', '"again"')))).toBe('updated');
+    expect(readFileSync(join(harness.backend.deployedDir, 'fresh.py'), 'utf8')).toContain('"again"');
   });
 
-  it('rejects a deploy whose script is invalid and leaves the folder as it was', async () => {
-    const valid = definition('versioned', readFileSync(join(harness.dir, 'versioned.py'), 'utf8'));
-    const before = readFileSync(join(harness.dir, 'versioned.py'), 'utf8');
-    const invalid = { ...valid, source: '# /// script\n# [tool.faas]\n# min-replicas = "lots"\n# ///\ndef handle(req):\n    return 1\n' };
+  it('rejects a deploy whose script is invalid and leaves its folder as it was', async () => {
+    await harness.backend.deploy(definition('fresh', DEPLOYED));
+    const invalid = { ...definition('fresh', DEPLOYED), source: '# /// script\n# [tool.faas]\n# min-replicas = "lots"\n# ///\ndef handle(req):\n    return 1\n' };
     const deploying = harness.backend.deploy(invalid);
     await expect(deploying).rejects.toBeInstanceOf(SpecError);
     await expect(deploying).rejects.toThrow(/min-replicas/);
-    expect(readFileSync(join(harness.dir, 'versioned.py'), 'utf8')).toBe(before);
+    expect(readFileSync(join(harness.backend.deployedDir, 'fresh.py'), 'utf8')).toBe(DEPLOYED);
+    expect(harness.backend.functions().get('fresh')?.source).toBe(DEPLOYED);
   });
 
-  it('remove deletes the script and stops its instances', async () => {
-    await wake(harness.backend, 'versioned');
-    const [pgid] = harness.backend.processGroups('versioned');
-    expect(await harness.backend.remove('versioned')).toBe(true);
-    expect(existsSync(join(harness.dir, 'versioned.py'))).toBe(false);
-    expect(harness.backend.functions().has('versioned')).toBe(false);
-    expect(harness.backend.readyEndpoints('versioned')).toEqual([]);
+  it('never overwrites or deletes a script of the user\'s: both are a FunctionConflict naming the file', async () => {
+    const before = readFileSync(join(harness.dir, 'versioned.py'), 'utf8');
+    const overwrite = harness.backend.deploy(definition('versioned', DEPLOYED));
+    await expect(overwrite).rejects.toBeInstanceOf(FunctionConflict);
+    await expect(overwrite).rejects.toThrow(/versioned\.py, a script of yours, which the admin API does not overwrite; edit that file/);
+    const removal = harness.backend.remove('versioned');
+    await expect(removal).rejects.toBeInstanceOf(FunctionConflict);
+    await expect(removal).rejects.toThrow(/versioned\.py, a script of yours, and the admin API removes only what it deployed; delete the file/);
+    expect(readFileSync(join(harness.dir, 'versioned.py'), 'utf8')).toBe(before);
+    expect(harness.backend.functions().get('versioned')?.source).toBe(before);
+    expect(existsSync(join(harness.backend.deployedDir, 'versioned.py'))).toBe(false);
+  });
+
+  it('remove deletes a deployed script and stops its instances', async () => {
+    await harness.backend.deploy(definition('fresh', DEPLOYED));
+    await wake(harness.backend, 'fresh');
+    const [pgid] = harness.backend.processGroups('fresh');
+    expect(await harness.backend.remove('fresh')).toBe(true);
+    expect(existsSync(join(harness.backend.deployedDir, 'fresh.py'))).toBe(false);
+    expect(harness.backend.functions().has('fresh')).toBe(false);
+    expect(harness.backend.readyEndpoints('fresh')).toEqual([]);
     expect(await survivorsOf(pgid!)).toEqual([]);
-    expect(await harness.backend.remove('versioned')).toBe(false);
+    expect(await harness.backend.remove('fresh')).toBe(false);
   });
 
   it('stop() leaves no process behind', async () => {

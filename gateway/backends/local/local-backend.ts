@@ -1,8 +1,9 @@
 /**
  * Functions as local processes: the backend behind `faas dev` and the integration tests.
  * Each instance is the bootstrap run by the interpreter of the script's uv environment, on
- * a free port of 127.0.0.1 it picks itself. The folder is the store: deploy writes a
- * script, remove deletes one, and edits made by hand are picked up the same way.
+ * a free port of 127.0.0.1 it picks itself. Functions come from two folders: the user's own
+ * scripts, which are only read (edits are picked up), and the folder the admin API writes, where
+ * deploy writes a script and remove deletes one. The API never overwrites or deletes a user's file.
  *
  * Scaling: `scale(name, n)` resolves once starts are under way and surplus instances have
  * stopped (drained); readiness arrives through `onEndpointsChanged`, a failed start through
@@ -11,16 +12,17 @@
  * fresh attempt. An instance that dies after it was ready is restarted with a backoff.
  */
 import { existsSync } from 'node:fs';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { formatError } from '../../../constructs/spec/format-error.js';
 import type { FunctionDefinition, ScriptError } from '../../../constructs/spec/function-definition.js';
 import { functionNameFromStem } from '../../../constructs/spec/function-name.js';
-import { loadFunctionsFolder } from '../../../constructs/spec/load-folder.js';
+import { listScripts, loadFunctionFiles } from '../../../constructs/spec/load-folder.js';
 import { SpecError } from '../../../constructs/spec/spec-error.js';
 import type { Backend, ReplicaCounts, StartFailure } from '../backend.js';
+import { FunctionConflict } from '../function-conflict.js';
 import type { BackendLogger } from './backend-logger.js';
 import { devSecretsEnv } from './dev-secrets.js';
 import { FunctionInstances } from './function-instances.js';
@@ -69,6 +71,11 @@ export interface LocalBackendOptions {
    */
   readonly secretsDir?: string;
   /**
+   * Where functions deployed through the admin API are kept, apart from the user's scripts.
+   * @default `.faas/<name of the functions folder>` beside the functions folder
+   */
+  readonly deployedDir?: string;
+  /**
    * Reload when a script in the folder changes.
    * @default true
    */
@@ -80,6 +87,7 @@ const DEFAULT_BOOTSTRAP = fileURLToPath(new URL('../../bootstrap/bootstrap.py', 
 export class LocalBackend implements Backend {
   readonly kind = 'local' as const;
   readonly functionsDir: string;
+  readonly deployedDir: string;
   private readonly logger: BackendLogger;
   private readonly environments: UvEnvironments;
   private readonly watcher: FunctionsWatcher | undefined;
@@ -99,6 +107,7 @@ export class LocalBackend implements Backend {
 
   constructor(private readonly options: LocalBackendOptions) {
     this.functionsDir = resolve(options.functionsDir);
+    this.deployedDir = resolve(options.deployedDir ?? join(dirname(this.functionsDir), '.faas', basename(this.functionsDir)));
     this.logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
     this.bootstrapPath = resolve(options.bootstrapPath ?? DEFAULT_BOOTSTRAP);
     this.secretsDir = resolve(options.secretsDir ?? join(dirname(this.functionsDir), '.secrets'));
@@ -164,12 +173,19 @@ export class LocalBackend implements Backend {
 
   async deploy(def: FunctionDefinition): Promise<'created' | 'updated'> {
     return this.serially(async () => {
-      const existing = this.byName.get(def.name)?.definition;
-      const file = existing ? resolve(existing.file) : join(this.functionsDir, `${def.name}.py`);
-      const previous = existing ? await readFile(file, 'utf8') : undefined;
+      const own = await this.usersScript(def.name);
+      if (own !== undefined) {
+        throw new FunctionConflict(
+          def.name,
+          `function "${def.name}" comes from ${this.shown(own)}, a script of yours, which the admin API does not overwrite; edit that file (faas dev reloads it), or deploy under another name`,
+        );
+      }
+      const file = join(this.deployedDir, `${def.name}.py`);
+      const previous = existsSync(file) ? await readFile(file, 'utf8') : undefined;
+      await mkdir(this.deployedDir, { recursive: true });
       await writeFile(file, def.source);
       const errors = await this.load();
-      const mine = errors.filter((error) => basename(error.file) === basename(file));
+      const mine = errors.filter((error) => resolve(error.file) === file);
       if (mine.length > 0) {
         // Leave the folder as it was: a rejected deploy changes nothing.
         if (previous === undefined) await unlink(file);
@@ -177,7 +193,7 @@ export class LocalBackend implements Backend {
         await this.load();
         throw new SpecError(mine);
       }
-      return existing ? 'updated' : 'created';
+      return previous === undefined ? 'created' : 'updated';
     });
   }
 
@@ -185,13 +201,31 @@ export class LocalBackend implements Backend {
     return this.serially(async () => {
       const instances = this.byName.get(name);
       if (!instances) return false;
-      await unlink(resolve(instances.definition.file)).catch((error: NodeJS.ErrnoException) => {
+      const file = resolve(instances.definition.file);
+      if (dirname(file) !== this.deployedDir) {
+        throw new FunctionConflict(
+          name,
+          `function "${name}" comes from ${this.shown(file)}, a script of yours, and the admin API removes only what it deployed; delete the file to remove the function (faas dev notices)`,
+        );
+      }
+      await unlink(file).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });
       await this.load();
       await instances.settled();
       return true;
     });
+  }
+
+  /** The user's script that gives the function `name`, valid or not. */
+  private async usersScript(name: string): Promise<string | undefined> {
+    return (await listScripts(this.functionsDir)).find((file) => functionNameFromStem(basename(file, extname(file))) === name);
+  }
+
+  /** A path as the user would type it from where they started the gateway. */
+  private shown(file: string): string {
+    const path = relative(process.cwd(), file);
+    return path.startsWith('..') || isAbsolute(path) ? file : path;
   }
 
   onFunctionsChanged(listener: () => void): () => void {
@@ -224,7 +258,8 @@ export class LocalBackend implements Backend {
 
   /** Reads the folder and converges on it; returns the scripts' errors. */
   private async load(): Promise<ScriptError[]> {
-    const { functions, errors } = await loadFunctionsFolder(this.functionsDir);
+    const deployed = existsSync(this.deployedDir) ? await listScripts(this.deployedDir) : [];
+    const { functions, errors } = await loadFunctionFiles([...(await listScripts(this.functionsDir)), ...deployed]);
     for (const error of errors) this.logger.error({ file: error.file, line: error.line }, formatError(error));
     const broken = new Set(errors.map((error) => resolve(error.file)));
     this.invalid = invalidByName(errors, new Set(functions.map((def) => def.name)));
