@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { dirname, join, resolve } from 'node:path';
 import { openSqliteQueue } from './async/sqlite-queue.js';
 import { adminMount } from './admin/admin-mount.js';
-import { resolveAdminCredentials } from './admin/index.js';
+import { resolveAdminCredentials, type AdminCredentials } from './admin/index.js';
 import type { Backend } from './backends/backend.js';
 import type { GatewayConfig } from './config.js';
 import { createBackend, type BackendOptions } from './create-backend.js';
@@ -26,6 +26,8 @@ export interface RunningProcessGateway {
   readonly backend: Backend;
   /** The admin password made up for this run, to print once. */
   readonly generatedPassword?: string;
+  /** The admin API's credentials, when it has any. */
+  readonly credentials?: AdminCredentials;
 }
 
 export async function runGateway(options: RunOptions): Promise<RunningProcessGateway> {
@@ -47,7 +49,7 @@ export async function runGateway(options: RunOptions): Promise<RunningProcessGat
     admin: adminMount({ credentials, ...(problem !== undefined && { credentialsProblem: problem }) }),
   });
   closeOnSignals(gateway, logger);
-  return { gateway, backend, ...(generated !== undefined && { generatedPassword: generated }) };
+  return { gateway, backend, ...(generated !== undefined && { generatedPassword: generated }), ...(credentials && { credentials }) };
 }
 
 /** First signal: drain, stop every function, exit. A second one: exit at once. */

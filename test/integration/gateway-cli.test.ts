@@ -82,6 +82,7 @@ describe('gateway admin mount and the faas CLI against it', () => {
     const noPassword = await faas(['list', '--gateway', gateway.url], { FAAS_ADMIN_PASSWORD: '' });
     expect(noPassword.code).toBe(1);
     expect(noPassword.stderr).toContain('FAAS_ADMIN_PASSWORD');
+    expect(noPassword.stderr).toContain('no `faas dev` serving it left its credentials in');
 
     const nowhere = await faas(['list', '--gateway', 'http://127.0.0.1:1']);
     expect(nowhere.code).toBe(1);

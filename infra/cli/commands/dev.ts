@@ -6,6 +6,7 @@ import { formatError } from '../../../constructs/spec/format-error.js';
 import { loadFunctionsFolder } from '../../../constructs/spec/load-folder.js';
 import { readConfig } from '../../../gateway/config.js';
 import { runGateway } from '../../../gateway/run-gateway.js';
+import { removeDevCredentials, writeDevCredentials } from '../dev-credentials.js';
 import { formatTable } from '../format-table.js';
 
 interface DevOptions {
@@ -29,7 +30,7 @@ export function register(program: Command): void {
       }
       const config = readConfig({ ...process.env, PORT: options.port, GATEWAY_BACKEND: options.backend }, { host: options.host });
       const logger = pino({ level: config.logLevel });
-      const { gateway, backend, generatedPassword } = await runGateway({
+      const { gateway, backend, generatedPassword, credentials } = await runGateway({
         config,
         env: process.env,
         logger,
@@ -51,8 +52,13 @@ export function register(program: Command): void {
       if (options.backend === 'local') {
         for (const error of (await loadFunctionsFolder(options.functions)).errors) console.error(formatError(error));
       }
+      // The CLI on this machine reads it from there, so `faas list` needs no password copied.
+      const credentialsFile = credentials && writeDevCredentials({ url: gateway.url, ...credentials });
+      if (credentialsFile) process.on('exit', () => removeDevCredentials(credentialsFile));
       if (generatedPassword !== undefined) {
-        console.error(`admin API: user ${process.env.FAAS_ADMIN_USER ?? 'admin'}, password ${generatedPassword}  (generated for this run; set FAAS_ADMIN_PASSWORD to choose one)`);
+        console.error(
+          `admin API: user ${credentials?.user ?? 'admin'}, password ${generatedPassword}  (generated for this run; \`faas list\` on this machine finds it in ${credentialsFile}; set FAAS_ADMIN_PASSWORD to choose one)`,
+        );
       }
     });
 }
