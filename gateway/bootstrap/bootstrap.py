@@ -17,7 +17,9 @@ Handler styles, detected from the names the script binds at top level (read with
      `handle(event, context)`: OpenFaaS python3-http. `event.body` (bytes),
      `event.headers`, `event.method`, `event.query` (dict, first value of each key),
      `event.path`; return `{"statusCode": 200, "body": ..., "headers": {...}}`;
-  4. anything else runs as `__main__` and must serve HTTP itself on `$PORT`.
+  4. anything else runs as `__main__` and must serve HTTP itself on `$PORT`. With PORT=0 it
+     is given one free port in `$PORT`, as a pod gives it 8080, and listening on any other
+     port is an error at once: such a script would never become ready in a pod.
 For styles 1-3 the script is imported under its own name, so its
 `if __name__ == "__main__":` block does not run. The script's folder is never put on the
 import path: locally it holds every other function, and a `json.py` or `http.py` there
@@ -171,6 +173,12 @@ def serve_script_itself(path, port, ready):
     import runpy
     import socket
 
+    if port == 0:
+        # One port, as in a pod: a script that hard-codes its own would work here and never in a pod.
+        with socket.socket() as probe:
+            probe.bind((os.environ.get("HOST", "0.0.0.0"), 0))
+            port = probe.getsockname()[1]
+        os.environ["PORT"] = str(port)
     original_listen = socket.socket.listen
 
     def listen(sock, *args):
@@ -178,9 +186,14 @@ def serve_script_itself(path, port, ready):
         if ready.sent or sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.type != socket.SOCK_STREAM:
             return
         bound = sock.getsockname()[1]
-        if port in (0, bound):
-            socket.socket.listen = original_listen
-            ready.send(bound)
+        if bound != port:
+            sys.stderr.write(
+                f"bootstrap: {path} listens on port {bound}, not on $PORT ({port}); in a pod $PORT is 8080 and "
+                f"the pod would never become ready: listen on int(os.environ['PORT'])\n")
+            sys.stderr.flush()
+            os._exit(2)  # not sys.exit: the script's own try/except must not swallow it
+        socket.socket.listen = original_listen
+        ready.send(bound)
 
     socket.socket.listen = listen
     sys.argv = [path]

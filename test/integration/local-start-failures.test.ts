@@ -62,6 +62,15 @@ describe('a start that fails', () => {
     expect(failure.logTail).toContain('add "uvicorn" to the script\'s dependencies');
   });
 
+  it('fails at once, as a pod would never be ready, when a self-serving script listens on a port that is not $PORT', async () => {
+    const failed = nextStartFailure(harness.backend, 'own-port');
+    await harness.backend.scale('own-port', 1);
+    const failure = await failed;
+    expect(failure.reason).toBe('exited with code 2 during start');
+    expect(failure.logTail).toMatch(/own_port\.py listens on port \d+, not on \$PORT \(\d+\); in a pod \$PORT is 8080 and the pod would never become ready: listen on int\(os\.environ\['PORT'\]\)/);
+    expect(harness.backend.processGroups('own-port')).toEqual([]);
+  });
+
   it('refuses to scale a function that does not exist, naming the folder', async () => {
     await expect(harness.backend.scale('nope', 1)).rejects.toThrow(/no function named 'nope' in .*functions-broken/);
   });
