@@ -3,13 +3,14 @@
  * function request path, over one backend. `close()` stops accepting, drains calls in flight,
  * then stops the backend so no function process outlives the gateway.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Backend } from './backends/backend.js';
 import type { GatewayConfig } from './config.js';
 import { acceptAsyncCall, ASYNC_PREFIX } from './async/accept-route.js';
-import type { AsyncDefaults } from './async/async-policy.js';
+import type { AsyncTiming } from './async/async-policy.js';
 import { AsyncWorker } from './async/async-worker.js';
 import type { AsyncQueue } from './async/queue.js';
 import { Activity } from './core/activity.js';
@@ -17,7 +18,7 @@ import { CatalogSnapshot } from './core/catalog-snapshot.js';
 import { Reaper, type ReapPermit } from './core/reaper.js';
 import { Waker } from './core/wake.js';
 import { GatewayError, sendError } from './http/errors.js';
-import { Exchange } from './http/exchange.js';
+import { ASYNC_WORKER_HEADER, Exchange } from './http/exchange.js';
 import { buildRequestPath } from './http/request-path.js';
 import { createUpstreamAgent } from './http/upstream-agent.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
@@ -42,7 +43,8 @@ export interface GatewayOptions {
   readonly reapPermit?: ReapPermit;
   /** The durable queue of `/async-function/`; without it those calls answer 501. */
   readonly asyncQueue?: AsyncQueue;
-  readonly asyncDefaults?: AsyncDefaults;
+  /** Where the async backoffs start (tests shorten them). */
+  readonly asyncTiming?: AsyncTiming;
 }
 
 export interface RunningGateway {
@@ -128,9 +130,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let discovered = false;
   let markDiscovered: () => void = () => undefined;
   const discovery = new Promise<void>((resolve) => (markDiscovered = resolve));
+  const workerToken = randomBytes(24).toString('base64url');
   const serveFunction = (req: IncomingMessage, res: ServerResponse, upgradeHead?: Buffer): void => {
     const exchange = new Exchange(req, res, performance.now());
     exchange.upgradeHead = upgradeHead;
+    exchange.async = req.headers[ASYNC_WORKER_HEADER] === workerToken;
     if (discovered) callFunction(exchange);
     else void discovery.then(() => callFunction(exchange));
   };
@@ -223,8 +227,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       queue: options.asyncQueue,
       functions: () => catalog.functions(),
       gatewayUrl: `${url}${prefix}`,
+      token: workerToken,
+      maxResultBytes: config.maxBodyBytes,
       logger,
-      ...(options.asyncDefaults && { defaults: options.asyncDefaults }),
+      ...(options.asyncTiming && { timing: options.asyncTiming }),
     });
     asyncWorker.start();
   }

@@ -17,6 +17,16 @@ export interface FunctionDefinition {
   readonly cpu: string;
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
+  /** Asynchronous calls (`/async-function/`): each duration as written and resolved. */
+  readonly asyncTimeout: string;
+  readonly asyncTimeoutSeconds: number;
+  readonly asyncAttempts: number;
+  readonly asyncMaxDelay: string;
+  readonly asyncMaxDelaySeconds: number;
+  readonly asyncMaxInflight: number;
+  readonly asyncCallbackTimeout: string;
+  readonly asyncCallbackTimeoutSeconds: number;
+  readonly asyncCallbackAttempts: number;
   /** The script's full text. */
   readonly source: string;
   /** sha256 hex of `source`; a change rolls the pods. */

@@ -63,6 +63,42 @@ export const FaasSettingsSchema = Type.Object(
       description: 'Kubernetes Secrets mounted read-only under /var/faas/secrets/<name> (a folder of files in dev).',
       examples: [['db-password']],
     }),
+    asyncTimeout: Type.String({
+      pattern: DURATION_PATTERN,
+      default: '5m',
+      description: 'Per-call limit of an asynchronous call (`/async-function/`); at least `timeout`. Past it the attempt counts as failed (504) and is retried.',
+      examples: ['5m', '1h'],
+    }),
+    asyncAttempts: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 5,
+      description: 'Asynchronous calls: attempts at most, the first included, when the function answers 429, 502, 503 or 504 or cannot be reached; then the call becomes a dead letter.',
+    }),
+    asyncMaxDelay: Type.String({
+      pattern: DURATION_PATTERN,
+      default: '1m',
+      description: 'Asynchronous calls: the longest wait between two attempts (1 s before the second, doubling up to this).',
+      examples: ['1m', '10s'],
+    }),
+    asyncMaxInflight: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      description: 'Asynchronous calls of this function running at once, so a deep queue never floods it (OpenFaaS\'s `max_inflight`).',
+    }),
+    asyncCallbackTimeout: Type.String({
+      pattern: DURATION_PATTERN,
+      default: '10s',
+      description: 'How long the `X-Callback-Url` receiver has to answer one POST of the result.',
+      examples: ['10s'],
+    }),
+    asyncCallbackAttempts: Type.Integer({
+      minimum: 1,
+      maximum: 20,
+      default: 3,
+      description: 'POSTs of the result to `X-Callback-Url` at most (0.5 s before the second, doubling); a 2xx–4xx answer other than 429 ends them.',
+    }),
   },
   { additionalProperties: false },
 );

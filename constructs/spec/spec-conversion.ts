@@ -23,6 +23,12 @@ export function specFromDefinition(definition: FunctionDefinition): FunctionSpec
     cpu: definition.cpu,
     env: { ...definition.env },
     secrets: [...definition.secrets],
+    asyncTimeout: definition.asyncTimeout,
+    asyncAttempts: definition.asyncAttempts,
+    asyncMaxDelay: definition.asyncMaxDelay,
+    asyncMaxInflight: definition.asyncMaxInflight,
+    asyncCallbackTimeout: definition.asyncCallbackTimeout,
+    asyncCallbackAttempts: definition.asyncCallbackAttempts,
     source: definition.source,
   };
 }

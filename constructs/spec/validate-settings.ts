@@ -4,7 +4,7 @@
  */
 import { checkObject, type FieldIssue } from './schema-check.js';
 import { parseDuration } from './durations.js';
-import { FaasSettingsSchema, type FaasSettings } from './schema.js';
+import { DURATION_PATTERN, FaasSettingsSchema, type FaasSettings } from './schema.js';
 import { kebabCase } from './setting-keys.js';
 
 export interface ResolvedSettings extends FaasSettings {
@@ -12,7 +12,16 @@ export interface ResolvedSettings extends FaasSettings {
   readonly idleTimeoutSeconds: number;
   /** `timeout` in seconds (fractions for `ms`). */
   readonly timeoutSeconds: number;
+  readonly asyncTimeoutSeconds: number;
+  readonly asyncMaxDelaySeconds: number;
+  readonly asyncCallbackTimeoutSeconds: number;
 }
+
+/** Every setting written as a duration; each is resolved into `<name>Seconds`. */
+const DURATION_PROPERTIES = Object.entries(FaasSettingsSchema.properties)
+  .filter(([, schema]) => (schema as { pattern?: string }).pattern === DURATION_PATTERN)
+  .map(([property]) => property as DurationProperty);
+type DurationProperty = 'idleTimeout' | 'timeout' | 'asyncTimeout' | 'asyncMaxDelay' | 'asyncCallbackTimeout';
 
 export type SettingsResult =
   | { readonly ok: true; readonly settings: ResolvedSettings }
@@ -41,7 +50,7 @@ export function validateSettings(table: Readonly<Record<string, unknown>>, optio
     });
   }
   const seconds: Record<string, number> = {};
-  for (const property of ['idleTimeout', 'timeout'] as const) {
+  for (const property of DURATION_PROPERTIES) {
     const key = keyOf(property);
     if (broken.has(key)) continue;
     const parsed = parseDuration(settings[property]);
@@ -50,6 +59,13 @@ export function validateSettings(table: Readonly<Record<string, unknown>>, optio
     } else {
       seconds[property] = parsed;
     }
+  }
+  if (seconds.asyncTimeout !== undefined && seconds.timeout !== undefined && seconds.asyncTimeout < seconds.timeout) {
+    const implicit = table[keyOf('asyncTimeout')] === undefined ? `; that is the default, so set ${keyOf('asyncTimeout')} = ${JSON.stringify(settings.timeout)} or more` : '';
+    problems.push({
+      path: [keyOf('asyncTimeout')],
+      message: `'${keyOf('asyncTimeout')}' (${settings.asyncTimeout}) must be >= '${keyOf('timeout')}' (${settings.timeout}): an asynchronous call may take at least as long as a synchronous one${implicit}`,
+    });
   }
   for (const property of ['memory', 'cpu'] as const) {
     const key = keyOf(property);
@@ -61,5 +77,15 @@ export function validateSettings(table: Readonly<Record<string, unknown>>, optio
   }
 
   if (problems.length > 0) return { ok: false, issues: problems };
-  return { ok: true, settings: { ...settings, idleTimeoutSeconds: seconds.idleTimeout!, timeoutSeconds: seconds.timeout! } };
+  return {
+    ok: true,
+    settings: {
+      ...settings,
+      idleTimeoutSeconds: seconds.idleTimeout!,
+      timeoutSeconds: seconds.timeout!,
+      asyncTimeoutSeconds: seconds.asyncTimeout!,
+      asyncMaxDelaySeconds: seconds.asyncMaxDelay!,
+      asyncCallbackTimeoutSeconds: seconds.asyncCallbackTimeout!,
+    },
+  };
 }

@@ -1,8 +1,9 @@
 /**
- * How hard the worker tries one function's async calls. Defaults here until the per-function
- * `[tool.faas]` keys carry them.
+ * How hard the worker tries one function's async calls: the function's `[tool.faas]` async
+ * settings, with the first delays of each backoff from the gateway (tests shorten them).
  */
 import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
+import type { CallbackPolicy } from './callback.js';
 
 export interface AsyncPolicy {
   /** Deliveries at most, the first included. */
@@ -11,30 +12,29 @@ export interface AsyncPolicy {
   readonly firstDelayMs: number;
   /** The longest delay between attempts. */
   readonly maxDelayMs: number;
-  /** How long one async invocation may take; longer than the sync timeout. */
+  /** How long one async invocation may take; at least the sync timeout. */
   readonly timeoutMs: number;
   /** Async invocations of one function running at once. */
   readonly maxInflight: number;
+  readonly callback: CallbackPolicy;
 }
 
-export interface AsyncDefaults {
-  readonly attempts: number;
-  readonly firstDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly maxInflight: number;
-  /** The async timeout is at least this, and never shorter than the function's own timeout. */
-  readonly minTimeoutMs: number;
+/** The gateway's part: where each backoff starts. */
+export interface AsyncTiming {
+  readonly firstRetryDelayMs: number;
+  readonly firstCallbackDelayMs: number;
 }
 
-export const ASYNC_DEFAULTS: AsyncDefaults = { attempts: 5, firstDelayMs: 1000, maxDelayMs: 60_000, maxInflight: 10, minTimeoutMs: 5 * 60_000 };
+export const ASYNC_TIMING: AsyncTiming = { firstRetryDelayMs: 1000, firstCallbackDelayMs: 500 };
 
-export function asyncPolicy(definition: FunctionDefinition, defaults: AsyncDefaults = ASYNC_DEFAULTS): AsyncPolicy {
+export function asyncPolicy(definition: FunctionDefinition, timing: AsyncTiming = ASYNC_TIMING): AsyncPolicy {
   return {
-    attempts: defaults.attempts,
-    firstDelayMs: defaults.firstDelayMs,
-    maxDelayMs: defaults.maxDelayMs,
-    maxInflight: defaults.maxInflight,
-    timeoutMs: Math.max(defaults.minTimeoutMs, definition.timeoutSeconds * 1000),
+    attempts: definition.asyncAttempts,
+    firstDelayMs: timing.firstRetryDelayMs,
+    maxDelayMs: definition.asyncMaxDelaySeconds * 1000,
+    maxInflight: definition.asyncMaxInflight,
+    timeoutMs: definition.asyncTimeoutSeconds * 1000,
+    callback: { attempts: definition.asyncCallbackAttempts, timeoutMs: definition.asyncCallbackTimeoutSeconds * 1000, firstDelayMs: timing.firstCallbackDelayMs },
   };
 }
 

@@ -9,8 +9,9 @@
 import type { Logger } from 'pino';
 import { request, type Dispatcher } from 'undici';
 import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
-import { asyncPolicy, isRetryableStatus, retryDelayMs, type AsyncDefaults, ASYNC_DEFAULTS } from './async-policy.js';
-import { deliverCallback, DEFAULT_CALLBACK_POLICY, type CallbackPolicy } from './callback.js';
+import { ASYNC_WORKER_HEADER } from '../http/exchange.js';
+import { asyncPolicy, isRetryableStatus, retryDelayMs, type AsyncPolicy, type AsyncTiming } from './async-policy.js';
+import { deliverCallback } from './callback.js';
 import type { AsyncQueue, Delivery } from './queue.js';
 
 export interface AsyncWorkerDeps {
@@ -19,9 +20,12 @@ export interface AsyncWorkerDeps {
   /** This gateway's base URL (path prefix included), known once it listens. */
   readonly gatewayUrl: string;
   readonly logger: Logger;
+  /** Sent in ASYNC_WORKER_HEADER so the gateway applies the function's async timeout. */
+  readonly token: string;
+  /** Most bytes of a function's answer kept for the callback; the rest is cut. 0: no limit. */
+  readonly maxResultBytes: number;
   readonly dispatcher?: Dispatcher;
-  readonly defaults?: AsyncDefaults;
-  readonly callbackPolicy?: CallbackPolicy;
+  readonly timing?: AsyncTiming;
   /** How often the queue is looked at when nothing nudges the worker. @default 200 */
   readonly pollMs?: number;
   readonly events?: AsyncEvents;
@@ -37,6 +41,12 @@ export interface AsyncEvents {
 
 export class AsyncWorker {
   private readonly inflight = new Map<string, number>();
+  /**
+   * Retries waiting to run alone, per function. A call that crashes its function process takes the
+   * calls running beside it down too; run alone, a retry fails only for itself, so a poisoned call
+   * exhausts its own attempts and the others it took down succeed on their next one.
+   */
+  private readonly alone = new Map<string, Delivery[]>();
   private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
@@ -72,8 +82,8 @@ export class AsyncWorker {
     this.timer.unref();
   }
 
-  private defaults(): AsyncDefaults {
-    return this.deps.defaults ?? ASYNC_DEFAULTS;
+  private policy(definition: FunctionDefinition): AsyncPolicy {
+    return asyncPolicy(definition, this.deps.timing);
   }
 
   private async tick(): Promise<void> {
@@ -84,18 +94,24 @@ export class AsyncWorker {
       const room = (fn: string): number => {
         const definition = functions.get(fn);
         // A removed function's calls are taken too, one at a time, to be dead-lettered.
-        const bound = definition ? asyncPolicy(definition, this.defaults()).maxInflight : 1;
+        const bound = definition ? this.policy(definition).maxInflight : 1;
+        if (this.alone.has(fn)) return 0;
         return bound - (this.inflight.get(fn) ?? 0);
       };
-      const leaseMs = (fn: string): number => {
-        const definition = functions.get(fn);
-        return (definition ? asyncPolicy(definition, this.defaults()).timeoutMs : 0) + (this.deps.callbackPolicy ?? DEFAULT_CALLBACK_POLICY).timeoutMs * 4 + 60_000;
-      };
-      // One lease length for the whole claim: the longest any due function needs.
+      // One lease length for the whole claim: the longest any function needs for its invocation
+      // and every callback attempt, with a minute to spare.
       let longest = 60_000;
-      for (const name of functions.keys()) longest = Math.max(longest, leaseMs(name));
+      for (const definition of functions.values()) {
+        const { timeoutMs, callback } = this.policy(definition);
+        longest = Math.max(longest, timeoutMs + callback.attempts * (callback.timeoutMs + callback.firstDelayMs * 2 ** callback.attempts) + 60_000);
+      }
       const deliveries = await this.deps.queue.claim(room, longest);
-      for (const delivery of deliveries) this.launch(delivery);
+      for (const delivery of deliveries) {
+        const fn = delivery.call.function;
+        if (delivery.attempt > 1 || this.alone.has(fn)) this.alone.set(fn, [...(this.alone.get(fn) ?? []), delivery]);
+        else this.launch(delivery);
+      }
+      for (const fn of this.alone.keys()) this.launchAlone(fn);
     } catch (error) {
       this.deps.logger.error({ err: error }, 'async queue: claim failed');
     } finally {
@@ -110,7 +126,18 @@ export class AsyncWorker {
     }
   }
 
-  private launch(delivery: Delivery): void {
+  /** The next retry of `fn`, once nothing else of `fn` runs; nothing new starts for `fn` until the list is empty. */
+  private launchAlone(fn: string): void {
+    if ((this.inflight.get(fn) ?? 0) > 0 || this.stopped) return;
+    const waiting = this.alone.get(fn);
+    const next = waiting?.shift();
+    if (!next) return;
+    this.launch(next, () => {
+      if (waiting!.length === 0) this.alone.delete(fn);
+    });
+  }
+
+  private launch(delivery: Delivery, done?: () => void): void {
     const fn = delivery.call.function;
     this.inflight.set(fn, (this.inflight.get(fn) ?? 0) + 1);
     const run = this.run(delivery)
@@ -120,6 +147,8 @@ export class AsyncWorker {
         const left = (this.inflight.get(fn) ?? 1) - 1;
         if (left === 0) this.inflight.delete(fn);
         else this.inflight.set(fn, left);
+        done?.();
+        if (left === 0 && this.alone.has(fn)) this.launchAlone(fn);
         this.nudge();
       });
     this.running.add(run);
@@ -132,25 +161,27 @@ export class AsyncWorker {
       await this.dead(call.id, call.function, `function "${call.function}" was removed while the call was queued`);
       return;
     }
-    const policy = asyncPolicy(definition, this.defaults());
+    const policy = this.policy(definition);
     this.deps.events?.started?.(call.function);
     const startNs = BigInt(Date.now()) * 1_000_000n;
     const started = performance.now();
     let status: number;
     let body: Buffer;
     let contentType: string | undefined;
+    let truncated = false;
     let failure: string | undefined;
     try {
       const response = await request(`${this.deps.gatewayUrl}/function/${call.function}${call.path}`, {
         method: call.method as Dispatcher.HttpMethod,
-        headers: [...call.headers],
+        headers: [...call.headers, ASYNC_WORKER_HEADER, this.deps.token],
         body: call.body.length > 0 || !['GET', 'HEAD'].includes(call.method) ? call.body : null,
-        headersTimeout: policy.timeoutMs,
-        bodyTimeout: policy.timeoutMs,
+        // The gateway bounds the call by the async timeout (504); this only guards against a gateway that never answers.
+        headersTimeout: policy.timeoutMs + 30_000,
+        bodyTimeout: policy.timeoutMs + 30_000,
         ...(this.deps.dispatcher && { dispatcher: this.deps.dispatcher }),
       });
       status = response.statusCode;
-      body = Buffer.from(await response.body.arrayBuffer());
+      ({ body, truncated } = await readBounded(response.body, this.deps.maxResultBytes));
       const type = response.headers['content-type'];
       contentType = Array.isArray(type) ? type[0] : type;
       if (isRetryableStatus(status)) failure = `the function answered ${status}: ${body.toString('utf8', 0, Math.min(body.length, 300))}`;
@@ -176,8 +207,8 @@ export class AsyncWorker {
     if (call.callbackUrl !== undefined) {
       const outcome = await deliverCallback(
         call.callbackUrl,
-        { callId: call.id, functionName: call.function, status, contentType, body, durationSeconds: seconds, startTimeNs: startNs },
-        this.deps.callbackPolicy,
+        { callId: call.id, functionName: call.function, status, contentType, body, truncated, durationSeconds: seconds, startTimeNs: startNs },
+        policy.callback,
       );
       if (!outcome.delivered) logger.warn({ callId: call.id, function: call.function, reason: outcome.reason }, 'async call: callback not delivered');
     } else {
@@ -191,4 +222,20 @@ export class AsyncWorker {
     this.deps.events?.deadLettered?.(fn, reason);
     await this.deps.queue.deadLetter(id, reason);
   }
+}
+
+/** The whole body, or its first `limit` bytes (0: no limit) with the rest discarded unread. */
+async function readBounded(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<{ body: Buffer; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (limit > 0 && size + chunk.length > limit) {
+      chunks.push(chunk.subarray(0, limit - size));
+      body.destroy();
+      return { body: Buffer.concat(chunks), truncated: true };
+    }
+    size += chunk.length;
+    chunks.push(chunk);
+  }
+  return { body: Buffer.concat(chunks), truncated: false };
 }

@@ -12,6 +12,8 @@ export interface CallbackResult {
   readonly status: number;
   readonly contentType: string | undefined;
   readonly body: Buffer;
+  /** The function said more than the gateway keeps (MAX_BODY_BYTES): `body` is its beginning. */
+  readonly truncated: boolean;
   readonly durationSeconds: number;
   /** Unix nanoseconds when the invocation started. */
   readonly startTimeNs: bigint;
@@ -22,8 +24,6 @@ export interface CallbackPolicy {
   readonly timeoutMs: number;
   readonly firstDelayMs: number;
 }
-
-export const DEFAULT_CALLBACK_POLICY: CallbackPolicy = { attempts: 3, timeoutMs: 10_000, firstDelayMs: 500 };
 
 /** Why `raw` cannot be a callback URL, or undefined when it can. `gatewayHosts`: host:port forms of this gateway. */
 export function callbackUrlProblem(raw: string, gatewayHosts: readonly string[]): string | undefined {
@@ -46,7 +46,7 @@ export function callbackUrlProblem(raw: string, gatewayHosts: readonly string[])
 
 export type CallbackOutcome = { readonly delivered: true; readonly status: number } | { readonly delivered: false; readonly reason: string };
 
-export async function deliverCallback(url: string, result: CallbackResult, policy: CallbackPolicy = DEFAULT_CALLBACK_POLICY): Promise<CallbackOutcome> {
+export async function deliverCallback(url: string, result: CallbackResult, policy: CallbackPolicy): Promise<CallbackOutcome> {
   const headers: Record<string, string> = {
     'x-call-id': result.callId,
     'x-function-name': result.functionName,
@@ -55,6 +55,7 @@ export async function deliverCallback(url: string, result: CallbackResult, polic
     'x-start-time': result.startTimeNs.toString(),
   };
   if (result.contentType !== undefined) headers['content-type'] = result.contentType;
+  if (result.truncated) headers['x-function-body-truncated'] = 'true';
   let reason = '';
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     if (attempt > 1) await sleep(policy.firstDelayMs * 2 ** (attempt - 2));

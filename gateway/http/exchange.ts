@@ -28,6 +28,8 @@ export class Exchange {
   upgradeHead: Buffer | undefined = undefined;
   /** The function answered the switch with 101; the call lasts until either socket closes. */
   upgraded = false;
+  /** Made by this gateway's async worker: bounded by the function's async timeout, not its sync one. */
+  async = false;
   /**
    * Who wants to hear of the close, in the order they asked. One 'close' listener on the response
    * for all the layers: each `res.once` costs a wrapper and a closure per call, and an event with
@@ -54,6 +56,12 @@ export class Exchange {
     for (const listener of this.closeListeners) listener.closed(this);
   }
 }
+
+/**
+ * Marks a call made by this gateway's own async worker; its value is a secret of the process, so
+ * a client cannot claim the longer timeout. Never forwarded to a function.
+ */
+export const ASYNC_WORKER_HEADER = 'x-faas-async-worker';
 
 /** A layer of the request path: takes the exchange and either answers it or hands it on. */
 export type Step = (exchange: Exchange) => void;

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { tooLarge } from './body-limit.js';
 import { GatewayError, sendError } from './errors.js';
-import type { CloseListener, Exchange, Step } from './exchange.js';
+import { ASYNC_WORKER_HEADER, type CloseListener, type Exchange, type Step } from './exchange.js';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and those undici sets itself; never forwarded either way. */
 const HOP_BY_HOP = new Set([
@@ -24,6 +24,7 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
   'expect',
+  ASYNC_WORKER_HEADER,
 ]);
 
 /**
@@ -136,7 +137,7 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
 
   start(dispatcher: Dispatcher): void {
     const { req, definition } = this.exchange;
-    const timeoutMs = (definition?.timeoutSeconds ?? 30) * 1000;
+    const timeoutMs = ((this.exchange.async ? definition?.asyncTimeoutSeconds : definition?.timeoutSeconds) ?? 30) * 1000;
     const withBody = hasBody(req);
     // A chunked body has no length to check up front: count it as it streams, only for those.
     const counted = withBody && this.maxBodyBytes > 0 && req.headers['content-length'] === undefined;
@@ -197,7 +198,7 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
   onError(error: Error): void {
     this.finished = true;
     this.clearDeadline();
-    const { res, name, definition } = this.exchange;
+    const { res, name } = this.exchange;
     if (res.destroyed || error === CLIENT_GONE) return;
     if (this.failure !== undefined) {
       sendError(res, this.failure, true);
@@ -205,10 +206,7 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
     }
     const code = (error as { code?: string }).code;
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      sendError(
-        res,
-        new GatewayError('upstream_timeout', `function "${name}" did not answer within its timeout of ${definition?.timeout ?? '?'}: make it faster or raise timeout in its [tool.faas]`, name),
-      );
+      sendError(res, this.timedOut(true));
       return;
     }
     sendError(res, new GatewayError('upstream_error', `function "${name}" failed while answering: ${error.message}${code ? ` (${code})` : ''}`, name));
@@ -217,13 +215,19 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
   private expire(timeoutMs: number): void {
     this.deadline = undefined;
     if (this.finished) return;
-    const { name, definition, req } = this.exchange;
-    const timeout = definition?.timeout ?? `${timeoutMs / 1000}s`;
-    this.failure = req.complete
-      ? new GatewayError('upstream_timeout', `function "${name}" did not answer within its timeout of ${timeout}: make it faster or raise timeout in its [tool.faas]`, name)
-      : new GatewayError('request_timeout', `the request body to function "${name}" was still arriving when its timeout of ${timeout} passed: send it faster, or raise timeout in its [tool.faas]`, name);
+    this.failure = this.timedOut(this.exchange.req.complete, timeoutMs);
     if (this.abortUpstream) this.abortUpstream(this.failure);
     else this.abortPending = true;
+  }
+
+  /** 504 once the body is in (the function is slow), 408 while it still arrives (the client is). */
+  private timedOut(bodyComplete: boolean, timeoutMs?: number): GatewayError {
+    const { name, definition } = this.exchange;
+    const key = this.exchange.async ? 'async-timeout' : 'timeout';
+    const timeout = (this.exchange.async ? definition?.asyncTimeout : definition?.timeout) ?? (timeoutMs === undefined ? '?' : `${timeoutMs / 1000}s`);
+    return bodyComplete
+      ? new GatewayError('upstream_timeout', `function "${name}" did not answer within its ${key} of ${timeout}: make it faster or raise ${key} in its [tool.faas]`, name)
+      : new GatewayError('request_timeout', `the request body to function "${name}" was still arriving when its ${key} of ${timeout} passed: send it faster, or raise ${key} in its [tool.faas]`, name);
   }
 
   private clearDeadline(): void {

@@ -3,8 +3,6 @@
  * a real callback receiver on 127.0.0.1.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,31 +13,20 @@ import type { AsyncQueue } from '../../gateway/async/queue.js';
 import { LocalBackend } from '../../gateway/backends/local/local-backend.js';
 import { readConfig } from '../../gateway/config.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
+import { CallbackReceiver } from '../support/callback-receiver.js';
 import { call } from '../support/test-gateway.js';
 
 const FUNCTIONS = fileURLToPath(new URL('../fixtures/async', import.meta.url));
 
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-const received: Received[] = [];
-const waiters: Array<() => void> = [];
-let receiver: Server;
+const receiver = new CallbackReceiver();
 let receiverUrl: string;
 let store: string;
 let queue: AsyncQueue;
 let gateway: RunningGateway;
 let url: string;
 
-async function callbackFor(id: string): Promise<Received> {
-  for (;;) {
-    const found = received.find((r) => r.headers['x-call-id'] === id);
-    if (found) return found;
-    await new Promise<void>((resolve) => waiters.push(resolve));
-  }
-}
+const callbackFor = (id: string) => receiver.first(id);
+const received = receiver.received;
 
 async function deadLetterFor(id: string): Promise<{ reason: string; attempts: number }> {
   for (;;) {
@@ -50,35 +37,19 @@ async function deadLetterFor(id: string): Promise<{ reason: string; attempts: nu
 }
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
-      res.end('ok');
-      waiters.splice(0).forEach((wake) => wake());
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/result`;
+  receiverUrl = (await receiver.start()).url;
   store = mkdtempSync(join(tmpdir(), 'faas-async-'));
   queue = await openSqliteQueue({ file: join(store, 'async.sqlite'), maxQueued: 0 });
-  const logger = pino({ level: 'silent' });
+  const logger = pino({ level: process.env.TEST_LOG ?? 'silent' });
   const backend = new LocalBackend({ functionsDir: FUNCTIONS, logger, watch: false });
   const config = readConfig({}, { port: 0, host: '127.0.0.1', reaperPollMs: 0 });
-  gateway = await startGateway({
-    config,
-    backend,
-    logger,
-    asyncQueue: queue,
-    asyncDefaults: { attempts: 3, firstDelayMs: 50, maxDelayMs: 200, maxInflight: 4, minTimeoutMs: 30_000 },
-  });
+  gateway = await startGateway({ config, backend, logger, asyncQueue: queue, asyncTiming: { firstRetryDelayMs: 50, firstCallbackDelayMs: 50 } });
   url = gateway.url;
 });
 
 afterAll(async () => {
   await gateway?.close();
-  receiver?.close();
+  receiver.close();
   if (store) rmSync(store, { recursive: true, force: true });
 });
 
@@ -98,7 +69,7 @@ describe('async calls over uv processes', () => {
     expect(result.headers['content-type']).toBe('application/json');
     expect(Number(result.headers['x-duration-seconds'])).toBeGreaterThan(0);
     expect(BigInt(result.headers['x-start-time'] as string)).toBeGreaterThan(BigInt(Date.now() - 120_000) * 1_000_000n);
-    expect(JSON.parse(result.body)).toEqual({ body: 'payload', callId: 'call-one', path: '/sub' });
+    expect(JSON.parse(result.body)).toEqual({ body: 'payload', callId: 'call-one', path: '/sub', worker: null });
   });
 
   it('makes up an X-Call-Id when none is given', async () => {
@@ -159,5 +130,27 @@ describe('async calls over uv processes', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await queue.deadLetterOf('quiet-1')).toBeUndefined();
+  });
+
+  it('bounds an async call by the function\'s async-timeout, not its sync timeout', async () => {
+    // Given a function whose sync timeout is 1 s and whose async-timeout is 20 s
+    expect((await call(`${url}/function/slow`, { method: 'POST', body: '1.5' })).status).toBe(504);
+
+    // When the same 1.5 s call is made asynchronously
+    const answer = await call(`${url}/async-function/slow`, { method: 'POST', body: '1.5', headers: { 'x-call-id': 'slow-1', 'x-callback-url': receiverUrl } });
+    expect(answer.status).toBe(202);
+
+    // Then it runs to its end
+    const result = await callbackFor('slow-1');
+    expect(result.headers['x-function-status']).toBe('200');
+    expect(result.body).toBe('slept 1.5');
+  });
+
+  it('does not let a client claim the async timeout: the worker\'s header is checked and never forwarded', async () => {
+    const answer = await call(`${url}/function/slow`, { method: 'POST', body: '1.5', headers: { 'x-faas-async-worker': 'guess' } });
+    expect(answer.status).toBe(504);
+    expect(answer.json.message).toContain('within its timeout of 1s');
+    const echoed = await call(`${url}/function/echo`, { method: 'POST', body: 'h', headers: { 'x-faas-async-worker': 'guess', 'x-call-id': 'h' } });
+    expect(echoed).toMatchObject({ status: 201, json: { body: 'h', worker: null } });
   });
 });

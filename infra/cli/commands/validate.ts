@@ -57,6 +57,15 @@ export function resolvedSpec(definition: FunctionDefinition) {
     cpu: definition.cpu,
     env: definition.env,
     secrets: definition.secrets,
+    asyncTimeout: definition.asyncTimeout,
+    asyncTimeoutSeconds: definition.asyncTimeoutSeconds,
+    asyncAttempts: definition.asyncAttempts,
+    asyncMaxDelay: definition.asyncMaxDelay,
+    asyncMaxDelaySeconds: definition.asyncMaxDelaySeconds,
+    asyncMaxInflight: definition.asyncMaxInflight,
+    asyncCallbackTimeout: definition.asyncCallbackTimeout,
+    asyncCallbackTimeoutSeconds: definition.asyncCallbackTimeoutSeconds,
+    asyncCallbackAttempts: definition.asyncCallbackAttempts,
     sourceHash: definition.sourceHash,
   };
 }

@@ -190,6 +190,12 @@ describe('PythonFunction', () => {
         cpu: '100m',
         env: { A: 'b' },
         secrets: [],
+        asyncTimeout: '5m',
+        asyncAttempts: 5,
+        asyncMaxDelay: '1m',
+        asyncMaxInflight: 10,
+        asyncCallbackTimeout: '10s',
+        asyncCallbackAttempts: 3,
         source: text,
       },
     });

@@ -3,6 +3,7 @@ import { formatError } from '../../../constructs/spec/format-error.js';
 import { loadFunction } from '../../../constructs/spec/load-function.js';
 import { definitionFromSpec, specFromDefinition } from '../../../constructs/spec/spec-conversion.js';
 import { SpecError } from '../../../constructs/spec/spec-error.js';
+import { validateSettings } from '../../../constructs/spec/validate-settings.js';
 
 const source = [
   '# /// script',
@@ -34,6 +35,12 @@ describe('spec conversion', () => {
       cpu: '100m',
       env: { A: '1' },
       secrets: [],
+      asyncTimeout: '5m',
+      asyncAttempts: 5,
+      asyncMaxDelay: '1m',
+      asyncMaxInflight: 10,
+      asyncCallbackTimeout: '10s',
+      asyncCallbackAttempts: 3,
       source,
     });
     const back = definitionFromSpec('web', JSON.parse(JSON.stringify(spec)), 'functions/web.py');
@@ -85,5 +92,27 @@ describe('spec conversion', () => {
     const error = new SpecError(result.errors);
     expect(error.errors).toHaveLength(1);
     expect(error.message).toMatch(/^Function\/web: 'timeout' is "soon", which is not a duration/);
+  });
+});
+
+describe('async settings', () => {
+  it('resolves the async durations and defaults', () => {
+    const result = definitionFromSpec('job', { source: 'x', asyncTimeout: '1h', asyncMaxDelay: '500ms', asyncAttempts: 2 });
+    expect(result).toMatchObject({
+      ok: true,
+      function: { asyncTimeoutSeconds: 3600, asyncMaxDelaySeconds: 0.5, asyncAttempts: 2, asyncMaxInflight: 10, asyncCallbackTimeoutSeconds: 10, asyncCallbackAttempts: 3 },
+    });
+  });
+
+  it('refuses an async-timeout shorter than the sync timeout, and says when that is the default', () => {
+    const written = definitionFromSpec('job', { source: 'x', timeout: '1m', asyncTimeout: '30s' });
+    expect(written).toEqual({
+      ok: false,
+      errors: [{ file: 'Function/job', line: 0, key: 'asyncTimeout', message: "'asyncTimeout' (30s) must be >= 'timeout' (1m): an asynchronous call may take at least as long as a synchronous one" }],
+    });
+    const defaulted = validateSettings({ timeout: '10m' });
+    expect(defaulted.ok ? '' : defaulted.issues[0]!.message).toBe(
+      `'async-timeout' (5m) must be >= 'timeout' (10m): an asynchronous call may take at least as long as a synchronous one; that is the default, so set async-timeout = "10m" or more`,
+    );
   });
 });
