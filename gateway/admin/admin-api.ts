@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdminApiDeps } from './admin-context.js';
+import { LastStartFailures } from '../core/start-failures.js';
 import { AdminError } from './admin-error.js';
 import { BASIC_REALM, isAuthorized } from './basic-auth.js';
 import { HOW_TO_SET_CREDENTIALS } from './credentials.js';
@@ -14,7 +15,8 @@ const ROUTE_LIST = ADMIN_ROUTES.map((route) => `${route.method} ${route.path}`).
 
 export type AdminApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-export function createAdminApi(deps: AdminApiDeps): AdminApiHandler {
+export function createAdminApi(given: AdminApiDeps): AdminApiHandler {
+  const deps: AdminApiDeps = { ...given, startFailures: given.startFailures ?? new LastStartFailures(given.backend) };
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const method = req.method ?? 'GET';

@@ -1,6 +1,7 @@
 /** What every admin handler is given. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Backend } from '../backends/backend.js';
+import type { LastStartFailures } from '../core/start-failures.js';
 import type { AdminCredentials } from './credentials.js';
 import type { VersionInfo } from './gateway-info.js';
 
@@ -27,6 +28,8 @@ export interface AdminApiDeps {
   readonly pathPrefix?: string;
   /** Largest accepted request body, bytes. @default 1 MiB */
   readonly bodyLimit?: number;
+  /** What tells a failing start from a slow one in the list. @default one the API makes over `backend` */
+  readonly startFailures?: LastStartFailures;
 }
 
 export interface AdminRequest {

@@ -4,6 +4,7 @@
  */
 import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
 import type { ReplicaCounts } from '../backends/backend.js';
+import type { FunctionState, FunctionStateView } from '../core/function-state.js';
 
 export interface FunctionResources {
   readonly memory?: string;
@@ -28,6 +29,11 @@ export interface FunctionStatus {
   readonly availableReplicas: number;
   /** RFC 3339, seconds precision; absent when unknown. */
   readonly createdAt?: string;
+  /** This platform's: ready, starting, failing (its last start failed), asleep or invalid. */
+  readonly status: FunctionState;
+  readonly statusMessage: string;
+  /** For an invalid script: `file:line: message`, one per problem. */
+  readonly problems?: readonly string[];
 }
 
 /** Annotation keys of this platform, under its API group. */
@@ -35,6 +41,8 @@ export const SOURCE_HASH_ANNOTATION = 'faas.poorman.dev/source-hash';
 export const SOURCE_ANNOTATION = 'faas.poorman.dev/source';
 /** The Function's Ready condition as the controller wrote it (`faas-cli describe` prints annotations). */
 export const READY_ANNOTATION = 'faas.poorman.dev/ready';
+/** `status: statusMessage`, for faas-cli, which shows annotations and not this platform's fields. */
+export const STATUS_ANNOTATION = 'faas.poorman.dev/status';
 
 /**
  * OpenFaaS's own scaling labels, so that `faas-cli describe` shows the scaling policy
@@ -58,6 +66,7 @@ export function functionStatus(
   counts: ReplicaCounts,
   namespace: string,
   invocationCount: number,
+  state: FunctionStateView,
   created?: string,
 ): FunctionStatus {
   return {
@@ -74,7 +83,11 @@ export function functionStatus(
       [SCALE_ZERO_LABEL]: String(def.minReplicas === 0),
       [SCALE_ZERO_DURATION_LABEL]: def.idleTimeout,
     },
-    annotations: { [SOURCE_HASH_ANNOTATION]: def.sourceHash, ...(counts.readiness === undefined ? {} : { [READY_ANNOTATION]: counts.readiness }) },
+    annotations: {
+      [SOURCE_HASH_ANNOTATION]: def.sourceHash,
+      [STATUS_ANNOTATION]: `${state.state}: ${state.message}`,
+      ...(counts.readiness === undefined ? {} : { [READY_ANNOTATION]: counts.readiness }),
+    },
     // Memory is both request and limit; CPU has a request only, so the HPA has a base.
     limits: { memory: def.memory },
     requests: { memory: def.memory, cpu: def.cpu },
@@ -83,6 +96,32 @@ export function functionStatus(
     replicas: nonNegativeInteger(counts.desired),
     availableReplicas: nonNegativeInteger(counts.ready),
     ...(created !== undefined && { createdAt: created }),
+    status: state.state,
+    statusMessage: state.message,
+  };
+}
+
+/** A script that exists but does not load: listed, so a user sees it and why, but never served. */
+export function invalidFunctionStatus(name: string, problems: readonly string[], namespace: string, state: FunctionStateView): FunctionStatus {
+  return {
+    name,
+    image: 'invalid script',
+    namespace,
+    envProcess: `uv run --script ${name}.py`,
+    envVars: {},
+    constraints: [],
+    secrets: [],
+    labels: {},
+    annotations: { [STATUS_ANNOTATION]: `${state.state}: ${state.message}` },
+    limits: {},
+    requests: {},
+    readOnlyRootFilesystem: true,
+    invocationCount: 0,
+    replicas: 0,
+    availableReplicas: 0,
+    status: state.state,
+    statusMessage: state.message,
+    problems,
   };
 }
 

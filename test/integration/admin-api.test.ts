@@ -128,13 +128,15 @@ describe('list and describe', () => {
         'com.openfaas.scale.zero': 'true',
         'com.openfaas.scale.zero-duration': '2m',
       },
-      annotations: { 'faas.poorman.dev/source-hash': definition('hello').sourceHash },
+      annotations: { 'faas.poorman.dev/source-hash': definition('hello').sourceHash, 'faas.poorman.dev/status': 'ready: 2 of 2 instances ready' },
       limits: { memory: '64Mi' },
       requests: { memory: '64Mi', cpu: '100m' },
       readOnlyRootFilesystem: true,
       invocationCount: 7,
       replicas: 2,
       availableReplicas: 2,
+      status: 'ready',
+      statusMessage: '2 of 2 instances ready',
     });
     for (const value of [...Object.values(hello.labels), ...Object.values(hello.annotations), ...Object.values(hello.envVars)]) {
       expect(typeof value).toBe('string');

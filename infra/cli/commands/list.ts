@@ -1,4 +1,7 @@
-/** `faas list`: the functions a running gateway serves, with replicas and invocations. */
+/**
+ * `faas list`: the functions a running gateway serves, with replicas, invocations and status: ready,
+ * starting, failing (its last start failed), asleep, or invalid (its script does not load).
+ */
 import type { Command } from 'commander';
 import { addGatewayOptions, adminJson, type GatewayFlags } from '../gateway-options.js';
 import { formatTable } from '../format-table.js';
@@ -12,6 +15,9 @@ interface FunctionStatus {
   replicas?: number;
   availableReplicas?: number;
   invocationCount?: number;
+  status?: string;
+  statusMessage?: string;
+  problems?: string[];
 }
 
 export function register(program: Command): void {
@@ -26,8 +32,11 @@ export function register(program: Command): void {
           f.name,
           `${f.availableReplicas ?? 0}/${f.replicas ?? 0}`,
           String(f.invocationCount ?? 0),
-          ...(wide ? [f.namespace ?? '', f.image ?? '', f.createdAt ?? ''] : []),
+          f.status ?? '',
+          ...(wide ? [f.namespace ?? '', f.image ?? '', f.createdAt ?? '', f.statusMessage ?? ''] : []),
         ]);
-      console.log(formatTable(['name', 'replicas', 'invocations', ...(wide ? ['namespace', 'image', 'created'] : [])], rows));
+      console.log(formatTable(['name', 'replicas', 'invocations', 'status', ...(wide ? ['namespace', 'image', 'created', 'why'] : [])], rows));
+      // An invalid script's problems are what to fix; they are short enough to show in full.
+      for (const f of functions) for (const problem of f.problems ?? []) console.error(problem);
     });
 }
