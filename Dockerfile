@@ -13,6 +13,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY build/ build/
 COPY constructs/ constructs/
 COPY gateway/ gateway/
+COPY ui/ ui/
 RUN npm run build:gateway
 
 # No shell, no package manager, no npm: node and the bundle only.

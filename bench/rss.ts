@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { writeUi } from '../build/build-ui.js';
 import { GATEWAY_BUILD_OPTIONS } from '../build/bundle-gateway.js';
 
 const { values } = parseArgs({ options: { functions: { type: 'string', default: '1000' } } });
@@ -38,6 +39,7 @@ async function bundle(): Promise<string> {
   mkdirSync(join(work, 'image'), { recursive: true });
   copyFileSync(join(root, 'gateway/bootstrap/bootstrap.py'), join(work, 'image', 'bootstrap.py'));
   await build({ ...GATEWAY_BUILD_OPTIONS, absWorkingDir: root, entryPoints: [join(root, 'gateway/main.ts')], outfile: out });
+  await writeUi(root, join(work, 'image', 'ui'));
   return out;
 }
 
@@ -75,6 +77,14 @@ async function measure(args: string[], functionsDir: string): Promise<number> {
     for (let i = 0; i < 20; i++) {
       await (await fetch(`${url}/healthz`)).text();
       await (await fetch(`${url}/metrics`)).text();
+    }
+    const login = await fetch(`${url}/ui/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ user: 'admin', password: 'bench' }) });
+    const cookie = login.headers.get('set-cookie')?.split(';')[0];
+    if (!cookie) throw new Error(`UI login answered ${login.status}`);
+    for (const path of ['/ui/', '/ui/assets/app.js', '/ui/assets/app.css', '/ui/api/functions', '/ui/api/functions']) {
+      const response = await fetch(`${url}${path}`, { headers: { cookie, 'accept-encoding': 'gzip' } });
+      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+      await response.arrayBuffer();
     }
     await new Promise((resolve) => setTimeout(resolve, 3000));
     return rssMegabytes(child.pid!);

@@ -9,6 +9,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeUi } from './build-ui.js';
 import { bundleGateway, GATEWAY_ENTRIES } from './bundle-gateway.js';
 import { shipAsset, shipLibAssets } from './url-assets.js';
 
@@ -44,3 +45,4 @@ for (const name of Object.keys(GATEWAY_ENTRIES)) {
   const file = join(bundle.outdir, `${name}.mjs`);
   console.log(`${relative(root, file)}  ${((await stat(file)).size / 1024).toFixed(0)} KiB`);
 }
+console.log(`${relative(root, join(bundle.outdir, 'ui'))}/\n${describeUi(bundle.ui).replace(/^/gm, '  ')}`);

@@ -6,10 +6,12 @@
  *   dist/gateway/controller.mjs                   function controller process
  *   dist/gateway/package.json                     name and version, read by /system/info
  *   dist/gateway/gateway/bootstrap/bootstrap.py   the Python bootstrap, where the code looks for it
+ *   dist/gateway/ui/app.js, app.css               the web UI (build-ui.ts), served at /ui/
  */
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
+import { writeUi, type UiFile } from './build-ui.js';
 import { shipAsset, urlAssets } from './url-assets.js';
 
 /** Entry module → bundle file name. */
@@ -49,6 +51,8 @@ export interface BundleResult {
   readonly files: readonly string[];
   /** Every file esbuild read, relative to the package root. */
   readonly inputs: readonly string[];
+  /** The web UI's files, written to `ui/` in the bundle's folder. */
+  readonly ui: readonly UiFile[];
 }
 
 export async function bundleGateway(root: string, outdir = join(root, 'dist', 'gateway')): Promise<BundleResult> {
@@ -64,5 +68,11 @@ export async function bundleGateway(root: string, outdir = join(root, 'dist', 'g
     plugins: [urlAssets(root, assets)],
   });
   for (const asset of assets) await shipAsset(root, outdir, asset);
-  return { outdir, files: [...Object.keys(result.metafile.outputs), ...assets], inputs: [...Object.keys(result.metafile.inputs), ...assets] };
+  const ui = await writeUi(root, join(outdir, 'ui'));
+  return {
+    outdir,
+    files: [...Object.keys(result.metafile.outputs), ...assets, ...ui.files.map((file) => relative(root, join(outdir, 'ui', file.name)))],
+    inputs: [...new Set([...Object.keys(result.metafile.inputs), ...assets, ...ui.inputs])],
+    ui: ui.files,
+  };
 }

@@ -12,6 +12,8 @@ import type { Backend } from './backends/backend.js';
 import type { GatewayConfig } from './config.js';
 import { createBackend, type BackendOptions } from './create-backend.js';
 import { startGateway, type RunningGateway } from './server.js';
+import { Sessions } from './ui/sessions.js';
+import { uiMount } from './ui/ui-mount.js';
 
 export interface RunOptions extends BackendOptions {
   readonly config: GatewayConfig;
@@ -40,13 +42,15 @@ export async function runGateway(options: RunOptions): Promise<RunningProcessGat
     config.backend === 'local'
       ? await openSqliteQueue({ file: config.asyncStore || join(dirname(resolve(options.functionsDir)), '.faas', 'async.sqlite'), maxQueued: config.asyncMaxQueued })
       : undefined;
+  const sessions = new Sessions();
   const gateway = await startGateway({
     config,
     backend,
     logger,
     reapPermit,
     ...(asyncQueue && { asyncQueue }),
-    admin: adminMount({ credentials, ...(problem !== undefined && { credentialsProblem: problem }) }),
+    admin: adminMount({ credentials, sessions, ...(problem !== undefined && { credentialsProblem: problem }) }),
+    ui: uiMount({ credentials, sessions }),
   });
   closeOnSignals(gateway, logger);
   return { gateway, backend, ...(generated !== undefined && { generatedPassword: generated }), ...(credentials && { credentials }) };

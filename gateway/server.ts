@@ -14,6 +14,8 @@ import type { AsyncTiming } from './async/async-policy.js';
 import { AsyncWorker } from './async/async-worker.js';
 import type { AsyncQueue } from './async/queue.js';
 import { Activity } from './core/activity.js';
+import type { WakePhase } from './core/function-phase.js';
+import type { RecentCalls } from './core/recent-calls.js';
 import { CatalogSnapshot } from './core/catalog-snapshot.js';
 import { Reaper, type ReapPermit } from './core/reaper.js';
 import { Waker } from './core/wake.js';
@@ -33,12 +35,22 @@ export interface AdminMountDeps {
   invocationCount(name: string): number;
 }
 
+/** What the web UI is built from: the admin API's parts plus the gateway's own state. */
+export interface UiMountDeps extends AdminMountDeps {
+  readonly recent: RecentCalls;
+  wakePhase(name: string): WakePhase;
+}
+
+export type UiMountHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
+
 export interface GatewayOptions {
   readonly config: GatewayConfig;
   readonly backend: Backend;
   readonly logger: Logger;
   /** Builds the `/system/*` and `/admin/*` handler; without it those answer 501. */
   readonly admin?: (deps: AdminMountDeps) => AdminHandler;
+  /** Builds the `/ui/` handler; without it `/ui/` answers 501. */
+  readonly ui?: (deps: UiMountDeps) => UiMountHandler;
   /** Only one gateway replica reaps at a time; local: always permitted. */
   readonly reapPermit?: ReapPermit;
   /** The durable queue of `/async-function/`; without it those calls answer 501. */
@@ -59,6 +71,9 @@ export interface RunningGateway {
 
 const notImplementedAdmin: AdminHandler = async (_req, res) =>
   sendError(res, new GatewayError('not_implemented', 'the admin API is not available in this build of the gateway'));
+
+const notImplementedUi: UiMountHandler = async (_req, res) =>
+  sendError(res, new GatewayError('not_implemented', 'the web UI is not available in this build of the gateway'));
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, backend, logger } = options;
@@ -82,7 +97,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       metrics.coldStartReady(name, seconds);
       logger.info({ function: name, seconds: Number(seconds.toFixed(3)) }, 'function ready');
     },
-    onStartFailed: (failure) => logger.warn({ function: failure.function, reason: failure.reason, logTail: failure.logTail }, 'function failed to start'),
+    onStartFailed: (failure) => {
+      metrics.recent.coldStartFailed(failure.function, failure.reason);
+      logger.warn({ function: failure.function, reason: failure.reason, logTail: failure.logTail }, 'function failed to start');
+    },
   });
   const reaper = new Reaper({
     catalog,
@@ -116,9 +134,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (current.has(name)) continue;
       waker.forget(name);
       activity.forget(name);
+      metrics.recent.forget(name);
     }
   });
-  const admin = options.admin?.({ backend, config, logger, invocationCount: (name) => metrics.invocationCount(name) }) ?? notImplementedAdmin;
+  const mountDeps: AdminMountDeps = { backend, config, logger, invocationCount: (name) => metrics.invocationCount(name) };
+  const admin = options.admin?.(mountDeps) ?? notImplementedAdmin;
+  const ui = options.ui?.({ ...mountDeps, recent: metrics.recent, wakePhase: (name) => waker.phase(name) }) ?? notImplementedUi;
   const prefix = config.pathPrefix;
   /** The request's path with GATEWAY_PATH_PREFIX taken off, for choosing its handler. */
   const pathOf = (req: IncomingMessage): string => {
@@ -173,6 +194,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         (text) => plain(res, 200, text, metrics.contentType),
         (error: Error) => plain(res, 500, `metrics failed: ${error.message}`),
       );
+    } else if (path === '/ui' || path.startsWith('/ui/')) {
+      ui(req, res, path).catch((error: Error) => sendError(res, new GatewayError('upstream_error', `the UI failed: ${error.message}`)));
     } else if (path.startsWith('/system/') || path === '/system' || path.startsWith('/admin/')) {
       admin(req, res).catch((error: Error) => sendError(res, new GatewayError('upstream_error', `admin API failed: ${error.message}`)));
     } else {
@@ -187,7 +210,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.shouldKeepAlive = false;
     res.assignSocket(socket);
     res.once('finish', () => socket.end());
-    if (path.startsWith('/system/') || path.startsWith('/admin/') || path === '/healthz' || path === '/readyz' || path === '/metrics') {
+    if (path.startsWith('/system/') || path.startsWith('/admin/') || path.startsWith('/ui/') || path === '/healthz' || path === '/readyz' || path === '/metrics') {
       sendError(res, new GatewayError('not_found', `${path} does not switch protocols; only function calls do`));
       return;
     }

@@ -56,7 +56,7 @@ async function authenticate(req: IncomingMessage, deps: AdminApiDeps): Promise<v
     const why = deps.credentialsProblem ?? `no admin password is configured; ${HOW_TO_SET_CREDENTIALS}, then restart the gateway`;
     throw new AdminError('admin_disabled', `the admin API is disabled: ${why}`);
   }
-  if (isAuthorized(req.headers, deps.credentials)) return;
+  if (isAuthorized(req.headers, deps.credentials) || deps.sessions?.authorizes(req)) return;
   // Refused before a byte of the body is read: a stranger's upload, however slow, costs nothing.
   // The connection closes after the 401 rather than drain a body nobody will read.
   throw new AdminError('unauthorized', 'missing or wrong admin credentials; run `faas-cli login` or send HTTP Basic auth with the admin user and password', {

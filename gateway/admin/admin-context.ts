@@ -26,6 +26,8 @@ export interface AdminApiDeps {
   readonly version?: VersionInfo;
   /** GATEWAY_PATH_PREFIX (`/faas`): stripped before routing, kept in the URLs the API hands out. @default none */
   readonly pathPrefix?: string;
+  /** Logged-in browsers of the web UI, accepted like Basic auth (gateway/ui/sessions.ts). @default none */
+  readonly sessions?: { authorizes(req: IncomingMessage): boolean };
   /** Largest accepted request body, bytes. @default 1 MiB */
   readonly bodyLimit?: number;
   /** What tells a failing start from a slow one in the list. @default one the API makes over `backend` */

@@ -1,6 +1,7 @@
 /** Plugs the admin API into the gateway server's `admin` option. */
 import type { AdminMountDeps } from '../server.js';
 import { createAdminApi, type AdminApiHandler } from './admin-api.js';
+import type { AdminApiDeps } from './admin-context.js';
 import type { AdminCredentials } from './credentials.js';
 import type { VersionInfo } from './gateway-info.js';
 
@@ -10,6 +11,8 @@ export interface AdminMountOptions {
   /** Why there are none, from `resolveAdminCredentials`. */
   readonly credentialsProblem?: string;
   readonly version?: VersionInfo;
+  /** The web UI's logged-in browsers, accepted like Basic auth. */
+  readonly sessions?: AdminApiDeps['sessions'];
 }
 
 export function adminMount(options: AdminMountOptions): (deps: AdminMountDeps) => AdminApiHandler {
@@ -23,5 +26,6 @@ export function adminMount(options: AdminMountOptions): (deps: AdminMountDeps) =
       pathPrefix: deps.config.pathPrefix,
       ...(options.credentialsProblem !== undefined && { credentialsProblem: options.credentialsProblem }),
       ...(options.version !== undefined && { version: options.version }),
+      ...(options.sessions !== undefined && { sessions: options.sessions }),
     });
 }

@@ -65,6 +65,28 @@ export interface FunctionStore {
   remove(name: string): Promise<boolean>;
 }
 
+/** One line a function's instance wrote. */
+export interface LogLine {
+  /** ms since the epoch, when the gateway (or the kubelet) received it. */
+  readonly at: number;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+  /** Which instance wrote it: a pid locally, a pod's name in Kubernetes. */
+  readonly instance?: string;
+}
+
+export interface LogRequest {
+  /** After the kept lines, go on with each new one until `signal` aborts. */
+  readonly follow: boolean;
+  readonly signal: AbortSignal;
+}
+
+/** A function's recent output: the lines kept (local) or the pods' logs (Kubernetes). */
+export interface FunctionLogs {
+  /** Calls `onLine` for each line, oldest first; resolves when done (at once without `follow`). */
+  logs(name: string, onLine: (line: LogLine) => void, request: LogRequest): Promise<void>;
+}
+
 export interface Backend extends BackendEvents, FunctionCatalog, Scaler, Endpoints, FunctionStore {
   readonly kind: 'local' | 'kubernetes';
   /** Discover functions and start watching; resolves once the first discovery is complete. */
@@ -76,6 +98,8 @@ export interface Backend extends BackendEvents, FunctionCatalog, Scaler, Endpoin
    * the reaper. Absent: this gateway's own calls are all there are.
    */
   clusterActivity?(local: Activity): ActivityView;
+  /** Where the UI reads a function's logs; absent: the UI says this backend keeps none. */
+  readonly functionLogs?: FunctionLogs;
   /** Record a served invocation (Kubernetes writes it to Function status; local may ignore). */
   recordInvocation?(name: string, at: Date): void;
 }

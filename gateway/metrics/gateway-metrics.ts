@@ -4,6 +4,7 @@
  * gateway (not prom-client's global), so several gateways can live in one process.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { RecentCalls } from '../core/recent-calls.js';
 
 interface InvocationSeries {
   readonly count: { inc(): void };
@@ -32,6 +33,8 @@ export interface ServiceCounts {
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly started: Counter<'function_name'>;
+  /** The last minutes of the same calls and cold starts, for the UI's JSON. */
+  readonly recent = new RecentCalls();
   private readonly invocations: Counter<'function_name' | 'code'>;
   private readonly durations: Histogram<'function_name' | 'code'>;
   private readonly coldStarts: Counter<'function_name'>;
@@ -106,6 +109,7 @@ export class GatewayMetrics {
     series.count.inc();
     series.seconds.observe(seconds);
     forFunction.total++;
+    this.recent.call(name, code, seconds);
   }
 
   private forFunction(name: string): FunctionSeries {
@@ -119,10 +123,12 @@ export class GatewayMetrics {
 
   coldStart(name: string): void {
     this.coldStarts.inc({ function_name: name });
+    this.recent.coldStart(name);
   }
 
   coldStartReady(name: string, seconds: number): void {
     this.coldStartSeconds.observe({ function_name: name }, seconds);
+    this.recent.coldStartReady(name, seconds);
   }
 
   /** All calls of `name` since the gateway started, every status code (the admin API's invocationCount). */

@@ -24,6 +24,8 @@ export interface FunctionProcessOptions {
   /** Longest time from spawn to `ready`; past it the process is stopped and the start fails. */
   readonly startTimeoutMs: number;
   readonly logger: BackendLogger;
+  /** Each line the process wrote (after the bounds below), and each note of lines dropped. */
+  readonly onOutput?: (stream: 'stdout' | 'stderr', line: string, pid: number) => void;
 }
 
 /** The process did not become ready; `logTail` holds its last stderr lines. */
@@ -107,8 +109,13 @@ export class FunctionProcess {
       onLine: (line) => {
         if (stream === 'stderr') this.stderrTail.push(line);
         log.info({}, line);
+        this.options.onOutput?.(stream, line, this.pid);
       },
-      onDropped: (count, bytes) => log.warn({ droppedLines: count, droppedBytes: bytes }, `dropped ${count} lines (${bytes} bytes) of output: the function wrote faster than its log takes`),
+      onDropped: (count, bytes) => {
+        const note = `dropped ${count} lines (${bytes} bytes) of output: the function wrote faster than its log takes`;
+        log.warn({ droppedLines: count, droppedBytes: bytes }, note);
+        this.options.onOutput?.(stream, `[gateway] ${note}`, this.pid);
+      },
     });
     readable.on('data', (chunk: Buffer) => lines.push(chunk));
     readable.once('end', () => lines.end());

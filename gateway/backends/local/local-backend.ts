@@ -28,6 +28,7 @@ import { devSecretsEnv } from './dev-secrets.js';
 import { FunctionInstances } from './function-instances.js';
 import { FunctionProcess } from './function-process.js';
 import { FunctionsWatcher } from './functions-watcher.js';
+import { OutputHistory } from './output-history.js';
 import { UvEnvironments } from './uv-environment.js';
 
 export interface LocalBackendOptions {
@@ -88,6 +89,8 @@ export class LocalBackend implements Backend {
   readonly kind = 'local' as const;
   readonly functionsDir: string;
   readonly deployedDir: string;
+  /** What each function's processes wrote lately, for the UI. */
+  readonly functionLogs = new OutputHistory();
   private readonly logger: BackendLogger;
   private readonly environments: UvEnvironments;
   private readonly watcher: FunctionsWatcher | undefined;
@@ -285,6 +288,7 @@ export class LocalBackend implements Backend {
       }
       this.logger.info({ function: name }, 'script removed; stopping its instances');
       this.byName.delete(name);
+      this.functionLogs.forget(name);
       changed = true;
       this.removed.add(instances);
       void instances.stopAll().then(() => {
@@ -327,6 +331,7 @@ export class LocalBackend implements Backend {
       },
       startTimeoutMs: this.options.startTimeoutMs ?? 30_000,
       logger,
+      onOutput: (stream, line, pid) => this.functionLogs.add(def.name, stream, line, String(pid)),
     });
   }
 
