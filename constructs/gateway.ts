@@ -196,8 +196,9 @@ export class Gateway extends Construct {
  * tier's RBAC test checks both ways): watch Function objects, apply and delete them for the admin
  * API (server-side apply creates with `create`), patch their status, read and patch the scale
  * subresource, watch EndpointSlices and the functions' pods (their start failures), hold the
- * reaper's Lease and watch every replica's activity Lease, record Events of its scaling. No Secrets, no pod logs, no pods/exec, nothing
- * cluster-scoped.
+ * reaper's Lease and watch every replica's activity Lease, record Events of its scaling, read the
+ * function pods' logs for the web UI. No Secrets, no pod reads beyond list and watch, no pods/exec,
+ * nothing cluster-scoped.
  */
 export function gatewayRules(functionWrites: boolean): k8s.PolicyRule[] {
   const functionVerbs = functionWrites ? ['list', 'watch', 'create', 'patch', 'delete'] : ['list', 'watch'];
@@ -208,6 +209,8 @@ export function gatewayRules(functionWrites: boolean): k8s.PolicyRule[] {
     { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
     // Start failures: a waking function's pod status (crash loop, image pull, exit code).
     { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+    // The web UI's logs of a function: its pods' container logs, read through the API server.
+    { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
     // The reaper Lease, and each replica's activity Lease, watched by the holder's reaper.
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create'] },

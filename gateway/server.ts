@@ -14,8 +14,8 @@ import type { AsyncTiming } from './async/async-policy.js';
 import { AsyncWorker } from './async/async-worker.js';
 import type { AsyncQueue } from './async/queue.js';
 import { Activity } from './core/activity.js';
-import type { WakePhase } from './core/function-phase.js';
 import type { RecentCalls } from './core/recent-calls.js';
+import { LastStartFailures } from './core/start-failures.js';
 import { CatalogSnapshot } from './core/catalog-snapshot.js';
 import { Reaper, type ReapPermit } from './core/reaper.js';
 import { Waker } from './core/wake.js';
@@ -30,6 +30,8 @@ export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => Promis
 /** What the admin API is built from, once the gateway's metrics exist. */
 export interface AdminMountDeps {
   readonly backend: Backend;
+  /** The last failed start of each function, shared by the admin API and the UI. */
+  readonly startFailures: LastStartFailures;
   readonly config: GatewayConfig;
   readonly logger: Logger;
   invocationCount(name: string): number;
@@ -38,7 +40,6 @@ export interface AdminMountDeps {
 /** What the web UI is built from: the admin API's parts plus the gateway's own state. */
 export interface UiMountDeps extends AdminMountDeps {
   readonly recent: RecentCalls;
-  wakePhase(name: string): WakePhase;
 }
 
 export type UiMountHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
@@ -137,9 +138,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       metrics.recent.forget(name);
     }
   });
-  const mountDeps: AdminMountDeps = { backend, config, logger, invocationCount: (name) => metrics.invocationCount(name) };
+  const startFailures = new LastStartFailures(backend);
+  const mountDeps: AdminMountDeps = { backend, startFailures, config, logger, invocationCount: (name) => metrics.invocationCount(name) };
   const admin = options.admin?.(mountDeps) ?? notImplementedAdmin;
-  const ui = options.ui?.({ ...mountDeps, recent: metrics.recent, wakePhase: (name) => waker.phase(name) }) ?? notImplementedUi;
+  const ui = options.ui?.({ ...mountDeps, recent: metrics.recent }) ?? notImplementedUi;
   const prefix = config.pathPrefix;
   /** The request's path with GATEWAY_PATH_PREFIX taken off, for choosing its handler. */
   const pathOf = (req: IncomingMessage): string => {
@@ -272,6 +274,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (!drained) logger.warn({ inFlight: activity.inFlight }, 'shutdown grace period over; stopping functions with calls still in flight');
       stopForgetting();
       waker.close();
+      startFailures.close();
       catalog.close();
       await backend.stop();
       server.closeAllConnections();

@@ -22,6 +22,7 @@ export function adminMount(options: AdminMountOptions): (deps: AdminMountDeps) =
       credentials: options.credentials,
       namespace: deps.config.namespace,
       invocationCount: deps.invocationCount,
+      startFailures: deps.startFailures,
       logger: deps.logger,
       pathPrefix: deps.config.pathPrefix,
       ...(options.credentialsProblem !== undefined && { credentialsProblem: options.credentialsProblem }),

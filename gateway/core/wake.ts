@@ -8,7 +8,6 @@
 import type { BackendEvents, Endpoints, Scaler, StartFailure } from '../backends/backend.js';
 import { GatewayError } from '../http/errors.js';
 import { RoundRobin } from './balancer.js';
-import type { WakePhase } from './function-phase.js';
 
 export interface WakeDeps {
   readonly backend: Scaler & Endpoints & BackendEvents;
@@ -124,12 +123,6 @@ export class Waker {
   busy(name: string): boolean {
     const state = this.states.get(name);
     return state !== undefined && (state.waiters > 0 || state.startingSince !== undefined);
-  }
-
-  /** Whether a start is under way, and how the last one failed until one succeeds: what the UI shows. */
-  phase(name: string): WakePhase {
-    const state = this.states.get(name);
-    return { starting: state?.startingSince !== undefined, ...(state?.failure !== undefined && { failure: state.failure }) };
   }
 
   /** Functions this waker holds state for. */

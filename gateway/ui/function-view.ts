@@ -1,23 +1,27 @@
 /**
  * What the UI's JSON says about a function, assembled from the gateway's own state: the backend's
- * definition and replica counts, the waker's phase, the invocation counter and the recent calls.
+ * definition and replica counts, its status (core/function-state.ts), the invocation counter and the recent calls.
  */
 import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
 import type { Backend } from '../backends/backend.js';
-import { functionPhase, type Phase, type WakePhase } from '../core/function-phase.js';
+import { functionState, type FunctionState } from '../core/function-state.js';
+import type { LastStartFailures } from '../core/start-failures.js';
 import type { CallSummary, ColdStart, RecentCalls, SeriesPoint } from '../core/recent-calls.js';
 
 export interface FunctionViewDeps {
   readonly backend: Backend;
   readonly recent: RecentCalls;
+  readonly startFailures: LastStartFailures;
   invocationCount(name: string): number;
-  wakePhase(name: string): WakePhase;
 }
 
 export interface FunctionRow {
   readonly name: string;
-  readonly phase: Phase;
-  /** Why it fails to start, when it does. */
+  /** The admin API's `status` (core/function-state.ts), never `invalid` here: those are listed apart. */
+  readonly status: FunctionState;
+  /** The admin API's `statusMessage`: why, and what to do. */
+  readonly statusMessage: string;
+  /** Why its last start failed, while it is failing. */
   readonly reason?: string;
   readonly replicas: { readonly ready: number; readonly desired: number };
   /** Calls since the gateway started. */
@@ -42,11 +46,13 @@ export interface FunctionDetail extends FunctionRow {
 
 export function functionRow(def: FunctionDefinition, deps: FunctionViewDeps): FunctionRow {
   const counts = deps.backend.replicas(def.name);
-  const { phase, reason } = functionPhase(counts, deps.wakePhase(def.name));
+  const failure = deps.startFailures.get(def.name);
+  const state = functionState(counts, failure);
   return {
     name: def.name,
-    phase,
-    ...(reason !== undefined && { reason }),
+    status: state.state,
+    statusMessage: state.message,
+    ...(state.state === 'failing' && failure && { reason: failure.reason }),
     replicas: { ready: counts.ready, desired: counts.desired },
     invocations: deps.invocationCount(def.name),
     recent: deps.recent.summary(def.name),
@@ -54,9 +60,10 @@ export function functionRow(def: FunctionDefinition, deps: FunctionViewDeps): Fu
 }
 
 export function functionDetail(def: FunctionDefinition, deps: FunctionViewDeps): FunctionDetail {
-  const { logTail } = functionPhase(deps.backend.replicas(def.name), deps.wakePhase(def.name));
+  const row = functionRow(def, deps);
+  const logTail = row.status === 'failing' ? deps.startFailures.get(def.name)?.logTail : undefined;
   return {
-    ...functionRow(def, deps),
+    ...row,
     ...(logTail !== undefined && { logTail }),
     settings: {
       requiresPython: def.requiresPython ?? null,

@@ -50,7 +50,7 @@ ${problem}<form method="post" action="${escapeHtml(page.pathPrefix)}/ui/login">
 <input id="user" name="user" autocomplete="username" required value="${escapeHtml(page.user ?? 'admin')}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
-<button type="submit">Log in</button>
+<button type="submit" class="primary">Log in</button>
 </form>
 <p class="muted small">The password is <code>FAAS_ADMIN_PASSWORD</code>; <code>faas dev</code> prints one at start when none is set.</p>
 </main>

@@ -2,7 +2,7 @@
  * Everything under `[GATEWAY_PATH_PREFIX]/ui/`: the login form, the app's shell and files, and the
  * small read-only JSON the app (and any script) reads:
  *
- *   GET  /ui/api/functions               every function: phase, replicas, calls, errors, p50/p99, cold starts
+ *   GET  /ui/api/functions               every function: status, replicas, calls, errors, p50/p99, cold starts
  *   GET  /ui/api/functions/<name>        one function: that, its settings, script, time series, cold starts
  *   GET  /ui/api/functions/<name>/logs   its recent output; `?follow=1` as server-sent events
  *   POST /ui/api/validate                a script's problems by line, before any deploy

@@ -21,7 +21,7 @@ export function uiMount(options: UiMountOptions): (deps: UiMountDeps) => UiMount
       pathPrefix: deps.config.pathPrefix,
       recent: deps.recent,
       invocationCount: deps.invocationCount,
-      wakePhase: deps.wakePhase,
+      startFailures: deps.startFailures,
       ...(options.assets && { assets: options.assets }),
     });
 }

@@ -4,9 +4,11 @@
  * fixed one, call it, delete it; refusals without a session, framing, and script injection through
  * a function's output and logs. Each page is saved as a screenshot under test-results/ui-screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +153,14 @@ describe('web UI, logged in', () => {
     // A second call finds it ready.
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('.result', { hasText: 'no, it was ready' }).waitFor();
+
+    // Queued instead: 202 and the call's id.
+    await page.getByLabel('Asynchronous').check();
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.result .status', { hasText: '202' }).waitFor();
+    await page.locator('.result summary').click();
+    expect(await page.locator('table.headers th', { hasText: 'x-call-id' }).count()).toBe(1);
+    await page.getByLabel('Asynchronous').uncheck();
   });
 
   it('shows one function: settings, chart, cold start, script and live logs', async () => {
@@ -220,6 +230,38 @@ describe('web UI, logged in', () => {
     await page.locator('ul.problems li', { hasText: 'name' }).first().waitFor();
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.locator('main img').count()).toBe(0);
+  });
+});
+
+describe('web UI at 1000 functions', () => {
+  it('lists a thousand functions a page at a time, and search and the status filter narrow them', async () => {
+    const many = mkdtempSync(join(tmpdir(), 'ui-many-'));
+    for (let i = 0; i < 1000; i++) {
+      writeFileSync(join(many, `fn_${String(i).padStart(4, '0')}.py`), `# /// script\n# dependencies = []\n# ///\ndef handle(req):\n    return "fn ${i}"\n`);
+    }
+    const big = await startFaasDev(many);
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${big.url}/ui/login`);
+      await page.locator('#password').fill(big.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByText('1000 functions;').waitFor();
+      expect(await page.locator('tbody tr').count()).toBe(100);
+      await page.getByRole('button', { name: 'Show 100 more of 900' }).click();
+      expect(await page.locator('tbody tr').count()).toBe(200);
+      await page.getByPlaceholder('Search by name…').fill('fn-09');
+      await page.getByText('100 of 1000 functions match').waitFor();
+      await page.getByPlaceholder('Search by name…').fill('fn-0999');
+      await page.getByText('1 of 1000 functions match').waitFor();
+      expect(await page.locator('tbody tr').getAttribute('data-function')).toBe('fn-0999');
+      await page.getByLabel('Status').selectOption('ready');
+      await page.getByText('0 of 1000 functions match').waitFor();
+      await shot(page, '10-thousand-functions');
+    } finally {
+      await page.close();
+      await big.stop();
+      rmSync(many, { recursive: true, force: true });
+    }
   });
 });
 

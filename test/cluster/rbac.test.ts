@@ -36,6 +36,8 @@ const GATEWAY_CALLS = [
   // Start failures, from the functions' pod status.
   'list pods',
   'watch pods',
+  // The web UI's logs of a function's pods.
+  'get pods/log',
   // The reaper Lease.
   'get leases.coordination.k8s.io',
   // Every replica's activity Lease, for the reaper.
@@ -89,7 +91,6 @@ describe('the gateway ServiceAccount as the API server sees it', () => {
     'watch secrets',
     'get configmaps',
     'create pods/exec',
-    'get pods/log',
     'get pods',
     'create pods',
     'patch pods',

@@ -11,6 +11,7 @@ import { ClusterClient } from '../cluster/harness.js';
 import { startKubernetesGateway, type KubernetesGateway } from '../cluster/kubernetes-gateway.js';
 import { functionFrom } from '../cluster/platform-objects.js';
 import { waitFor } from '../cluster/wait.js';
+import type { LogLine } from '../../gateway/backends/backend.js';
 import { applyOnRealNode, faasCli, isReady, podsOf, readyPod as readyPodIn, spawnFaasCli } from './real-platform.js';
 
 const cluster = new ClusterClient(inject('cluster'));
@@ -140,5 +141,26 @@ describe('a synthesized function in a real container', () => {
     } finally {
       follow.child.kill();
     }
+  });
+
+  it("gives the web UI a function's real container log, then each new line as it is written", async () => {
+    const { backend } = gateway!;
+    await readyPod('logger');
+    expect(await call('logger', 'for the ui')).toEqual([200, 'noted']);
+    const lines: LogLine[] = [];
+    const leave = new AbortController();
+    const following = backend.functionLogs!.logs('logger', (line) => lines.push(line), { follow: true, signal: leave.signal });
+    try {
+      await waitFor('the logs to hold the line logged before', async () => lines.some((line) => line.text === 'logged for the ui'));
+      expect(await call('logger', 'later')).toEqual([200, 'noted']);
+      await waitFor('the logs to go on with a line logged after', async () => lines.some((line) => line.text === 'logged later'));
+    } finally {
+      leave.abort();
+      await following;
+    }
+    const later = lines.find((line) => line.text === 'logged later')!;
+    expect(later.instance).toMatch(/^logger-/);
+    // The kubelet's own timestamp, not when the gateway read it.
+    expect(later.at).toBeLessThanOrEqual(Date.now());
   });
 });

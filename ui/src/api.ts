@@ -7,7 +7,8 @@
 const meta = document.querySelector<HTMLMetaElement>('meta[name="faas-path-prefix"]');
 export const PREFIX = meta?.content ?? '';
 
-export type Phase = 'asleep' | 'waking' | 'ready' | 'failing';
+/** As the admin API's `status` says it (gateway/core/function-state.ts). */
+export type Status = 'asleep' | 'starting' | 'ready' | 'failing';
 
 export interface CallWindow {
   calls: number;
@@ -19,7 +20,8 @@ export interface CallWindow {
 
 export interface FunctionRow {
   name: string;
-  phase: Phase;
+  status: Status;
+  statusMessage: string;
   reason?: string;
   replicas: { ready: number; desired: number };
   invocations: number;

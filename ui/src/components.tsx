@@ -3,16 +3,16 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import hljs from 'highlight.js/lib/core';
 import python from 'highlight.js/lib/languages/python';
-import type { Phase } from './api';
+import type { Status } from './api';
 
 hljs.registerLanguage('python', python);
 
-const PHASE_LABEL: Record<Phase, string> = { asleep: 'asleep', waking: 'waking', ready: 'ready', failing: 'failing to start' };
+const STATUS_LABEL: Record<Status, string> = { asleep: 'asleep', starting: 'waking', ready: 'ready', failing: 'failing to start' };
 
-export function PhaseBadge({ phase, reason }: { phase: Phase; reason?: string | undefined }) {
+export function StatusBadge({ status, message }: { status: Status; message?: string | undefined }) {
   return (
-    <span class={`badge phase-${phase}`} title={reason}>
-      {PHASE_LABEL[phase]}
+    <span class={`badge status-${status}`} title={message}>
+      {STATUS_LABEL[status]}
     </span>
   );
 }

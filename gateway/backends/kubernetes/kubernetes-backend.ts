@@ -33,6 +33,7 @@ import { DeploymentScaler } from './deployment-scaler.js';
 import { EndpointTable } from './endpoint-table.js';
 import { FunctionEvents } from './function-events.js';
 import { FunctionStatusWriter } from './function-status-writer.js';
+import { PodLogs } from './pod-logs.js';
 import { PodFailureTable, type PodFailure } from './pod-failures.js';
 import { ReplicaActivity } from './replica-activity.js';
 import type { Activity, ActivityView } from '../../core/activity.js';
@@ -62,6 +63,8 @@ interface FunctionObject extends KubernetesObject {
  */
 export class KubernetesBackend implements Backend {
   readonly kind = 'kubernetes' as const;
+  /** The function pods' logs, for the web UI. */
+  readonly functionLogs: PodLogs;
   private readonly defs = new Map<string, FunctionDefinition>();
   /** Each Function object's uid, for the events about it. */
   private readonly uids = new Map<string, string>();
@@ -88,6 +91,7 @@ export class KubernetesBackend implements Backend {
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.discovery = kc.makeApiClient(DiscoveryV1Api);
     this.core = kc.makeApiClient(CoreV1Api);
+    this.functionLogs = new PodLogs(kc, options.namespace);
     this.objects = KubernetesObjectApi.makeApiClient(kc);
     this.scaler = new DeploymentScaler(kc.makeApiClient(AppsV1Api), options.namespace);
     this.status = new FunctionStatusWriter({

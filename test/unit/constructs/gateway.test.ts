@@ -31,6 +31,7 @@ describe('Gateway', () => {
         { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
         { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
         { apiGroups: [''], resources: ['events'], verbs: ['create'] },
       ],
@@ -42,12 +43,14 @@ describe('Gateway', () => {
     expect(role.rules[0]).toStrictEqual({ apiGroups: ['faas.poorman.dev'], resources: ['functions'], verbs: ['list', 'watch'] });
   });
 
-  it('never touches secrets, pod logs, exec, pod writes or anything cluster-scoped', () => {
+  it('never touches secrets, exec, pod writes or anything cluster-scoped; reads pod logs only', () => {
     const objects = Testing.synth(((chart) => (new Gateway(chart, 'g'), chart))(Testing.chart())) as Manifest[];
     expect(objects.map((object) => object.kind).sort()).toStrictEqual(['Deployment', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
     const role = objects.find((object) => object.kind === 'Role') as { rules: { resources: string[]; verbs: string[] }[] };
     const resources = role.rules.flatMap((rule) => rule.resources);
-    expect(resources.filter((resource) => /secret|pods\/|exec|\*/.test(resource))).toStrictEqual([]);
+    expect(resources.filter((resource) => /secret|pods\/|exec|\*/.test(resource))).toStrictEqual(['pods/log']);
+    // The web UI's logs of a function: read, nothing else of pods/log.
+    expect(role.rules.filter((rule) => rule.resources.includes('pods/log')).flatMap((rule) => rule.verbs)).toStrictEqual(['get']);
     expect(role.rules.flatMap((rule) => rule.verbs)).not.toContain('*');
     // Pods are only read, to tell why a wake failed.
     expect(role.rules.filter((rule) => rule.resources.includes('pods')).flatMap((rule) => rule.verbs)).toStrictEqual(['list', 'watch']);

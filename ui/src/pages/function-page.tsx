@@ -1,8 +1,8 @@
-/** One function: its phase and numbers, settings as resolved from its PEP 723 block, chart, cold starts, script and live logs. */
+/** One function: its status and numbers, settings as resolved from its PEP 723 block, chart, cold starts, script and live logs. */
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { CallChart } from '../chart';
-import { CodeView, Confirm, ErrorBox, PhaseBadge } from '../components';
+import { CodeView, Confirm, ErrorBox, StatusBadge } from '../components';
 import { ago, clock, ms, percent } from '../format';
 import { LogsView } from '../logs-view';
 import { usePoll } from '../poll';
@@ -56,7 +56,7 @@ export function FunctionPage({ name }: { name: string }) {
       </p>
       <div class="page-head">
         <h1 id="fn-title">
-          {f.name} <PhaseBadge phase={f.phase} reason={f.reason} />
+          {f.name} <StatusBadge status={f.status} message={f.statusMessage} />
         </h1>
         <div class="actions">
           <a class="button primary" href={href({ page: 'invoke', name })}>

@@ -1,11 +1,11 @@
 /**
- * Every function with its phase, replicas, traffic and latency, read every 2 s. Search and the phase
+ * Every function with its status, replicas, traffic and latency, read every 2 s. Search and the status
  * filter run on what is already loaded; at most a page of rows is drawn at once, so a thousand
  * functions neither freeze typing nor the refresh.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { api, type FunctionRow, type Phase } from '../api';
-import { ErrorBox, PhaseBadge } from '../components';
+import { api, type FunctionRow, type Status } from '../api';
+import { ErrorBox, StatusBadge } from '../components';
 import { ago, ms, percent } from '../format';
 import { usePoll } from '../poll';
 import { href } from '../router';
@@ -28,15 +28,15 @@ const COLUMNS: ReadonlyArray<readonly [string, boolean, string?]> = [
 export function FunctionsList() {
   const { data, error } = usePoll(api.functions, 2000, 'list');
   const [query, setQuery] = useState('');
-  const [phase, setPhase] = useState<Phase | ''>('');
+  const [status, setStatus] = useState<Status | ''>('');
   const [shown, setShown] = useState(PAGE);
   const matches = useMemo(() => {
     const q = query.trim().toLowerCase();
-    return (data?.functions ?? []).filter((f) => (q === '' || f.name.includes(q)) && (phase === '' || f.phase === phase));
-  }, [data, query, phase]);
+    return (data?.functions ?? []).filter((f) => (q === '' || f.name.includes(q)) && (status === '' || f.status === status));
+  }, [data, query, status]);
   const counts = useMemo(() => {
     const c: Record<string, number> = {};
-    for (const f of data?.functions ?? []) c[f.phase] = (c[f.phase] ?? 0) + 1;
+    for (const f of data?.functions ?? []) c[f.status] = (c[f.status] ?? 0) + 1;
     return c;
   }, [data]);
 
@@ -62,11 +62,11 @@ export function FunctionsList() {
           />
         </label>
         <label>
-          <span class="sr-only">Phase</span>
-          <select value={phase} onChange={(e) => setPhase(e.currentTarget.value as Phase | '')}>
-            <option value="">All phases ({data?.functions.length ?? 0})</option>
+          <span class="sr-only">Status</span>
+          <select value={status} onChange={(e) => setStatus(e.currentTarget.value as Status | '')}>
+            <option value="">Every status ({data?.functions.length ?? 0})</option>
             <option value="ready">Ready ({counts.ready ?? 0})</option>
-            <option value="waking">Waking ({counts.waking ?? 0})</option>
+            <option value="starting">Waking ({counts.starting ?? 0})</option>
             <option value="asleep">Asleep ({counts.asleep ?? 0})</option>
             <option value="failing">Failing to start ({counts.failing ?? 0})</option>
           </select>
@@ -135,7 +135,7 @@ function Row({ f, now }: { f: FunctionRow; now: number }) {
         <a href={href({ page: 'function', name: f.name })}>{f.name}</a>
       </th>
       <td>
-        <PhaseBadge phase={f.phase} reason={f.reason} />
+        <StatusBadge status={f.status} message={f.statusMessage} />
         {f.reason !== undefined && <div class="reason">{f.reason}</div>}
       </td>
       <td class="num">

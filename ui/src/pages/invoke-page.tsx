@@ -5,7 +5,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { api, url } from '../api';
-import { ErrorBox, PhaseBadge } from '../components';
+import { ErrorBox, StatusBadge } from '../components';
 import { bytes, ms } from '../format';
 import { usePoll } from '../poll';
 import { go, href } from '../router';
@@ -145,7 +145,7 @@ export function InvokePage({ name }: { name?: string | undefined }) {
           </label>
           {current && (
             <p class="status-now" aria-live="polite">
-              Status: <PhaseBadge phase={current.phase} reason={current.reason} /> {current.replicas.ready}/{current.replicas.desired} replicas{' '}
+              Status: <StatusBadge status={current.status} message={current.statusMessage} /> {current.replicas.ready}/{current.replicas.desired} replicas{' '}
               <a href={href({ page: 'function', name: current.name })}>details</a>
             </p>
           )}
