@@ -133,6 +133,15 @@ describe('web UI, logged in', () => {
     await page.getByPlaceholder('Search by name…').fill('');
     await row.waitFor();
     await shot(page, '01-functions');
+
+    // By keyboard: from the search box past the status filter to the first function, Enter opens it.
+    await page.getByPlaceholder('Search by name…').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('hello');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/functions\/hello$/);
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
   });
 
   it('wakes a sleeping function from the Invoke page and shows the status change', async () => {
@@ -251,12 +260,14 @@ describe('web UI at 1000 functions', () => {
       expect(await page.locator('tbody tr').count()).toBe(200);
       await page.getByPlaceholder('Search by name…').fill('fn-09');
       await page.getByText('100 of 1000 functions match').waitFor();
+      await shot(page, '10-thousand-functions');
       await page.getByPlaceholder('Search by name…').fill('fn-0999');
       await page.getByText('1 of 1000 functions match').waitFor();
       expect(await page.locator('tbody tr').getAttribute('data-function')).toBe('fn-0999');
       await page.getByLabel('Status').selectOption('ready');
       await page.getByText('0 of 1000 functions match').waitFor();
-      await shot(page, '10-thousand-functions');
+      await page.getByRole('button', { name: 'Show all' }).click();
+      await page.getByText('1000 functions;').waitFor();
     } finally {
       await page.close();
       await big.stop();

@@ -39,6 +39,8 @@ describe('npm pack', () => {
       'dist/gateway/gateway.mjs',
       'dist/gateway/controller.mjs',
       'dist/gateway/gateway/bootstrap/bootstrap.py',
+      'dist/gateway/ui/app.js',
+      'dist/gateway/ui/app.css',
     ]) {
       expect(packed.files).toContain(file);
     }
@@ -148,6 +150,13 @@ describe('a project of its own that installs the tarball', () => {
   it('does not download Pulumi for a cdk8s user: it is an optional peer of poorman-faas/pulumi', () => {
     expect(existsSync(join(project, 'node_modules', '@pulumi', 'pulumi'))).toBe(false);
     expect(existsSync(join(project, 'node_modules', 'cdk8s-plus-28'))).toBe(true);
+  });
+
+  it('serves the web UI from the compiled package: the built files it ships, not sources it lacks', async () => {
+    const assets = join(project, 'node_modules', 'poorman-faas', 'lib', 'gateway', 'ui', 'ui-assets.js');
+    const script = `const { UiAssets } = await import(${JSON.stringify(assets)}); const app = await new UiAssets().get('app.js'); console.log(app.contentType, app.body.length > 10000, app.gzip.length < app.body.length);`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+    expect(stdout.trim()).toBe('text/javascript; charset=utf-8 true true');
   });
 
   it('gets the faas command, which runs from the compiled package', async () => {

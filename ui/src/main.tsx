@@ -1,5 +1,6 @@
 /** The web UI's entry: a header with the pages, and the page the URL's fragment names. */
 import { render } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { url } from './api';
 import { FunctionPage } from './pages/function-page';
 import { FunctionsList } from './pages/functions-list';
@@ -35,6 +36,13 @@ function Nav({ route }: { route: Route }) {
 
 function App() {
   const route = useRoute();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // A keyboard or screen-reader user lands on the new page, not on the link that led there.
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [route]);
   let page;
   switch (route.page) {
     case 'function':
@@ -51,8 +59,13 @@ function App() {
   }
   return (
     <>
+      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), main.current?.focus())}>
+        Skip to content
+      </a>
       <Nav route={route} />
-      <main id="main">{page}</main>
+      <main id="main" tabIndex={-1} ref={main}>
+        {page}
+      </main>
     </>
   );
 }

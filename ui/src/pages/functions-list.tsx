@@ -99,7 +99,23 @@ export function FunctionsList() {
             {matches.length === data.functions.length ? `${matches.length} functions` : `${matches.length} of ${data.functions.length} functions match`}; calls,
             errors and latency over the last {Math.round(data.windowSeconds / 60)} minutes.
           </p>
-          <div class="table-wrap">
+          {matches.length === 0 && (
+            <p class="empty">
+              No function matches{query.trim() === '' ? '' : ` “${query.trim()}”`}
+              {status === '' ? '' : ` with status ${status}`}.{' '}
+              <button
+                type="button"
+                class="link"
+                onClick={() => {
+                  setQuery('');
+                  setStatus('');
+                }}
+              >
+                Show all
+              </button>
+            </p>
+          )}
+          <div class="table-wrap" hidden={matches.length === 0}>
             <table class="functions">
               <thead>
                 <tr>
