@@ -49,7 +49,7 @@ function rssMegabytes(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
-async function measure(args: string[], functionsDir: string): Promise<number> {
+async function measure(args: string[], functionsDir: string, openUi: boolean): Promise<number> {
   const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -78,14 +78,7 @@ async function measure(args: string[], functionsDir: string): Promise<number> {
       await (await fetch(`${url}/healthz`)).text();
       await (await fetch(`${url}/metrics`)).text();
     }
-    const login = await fetch(`${url}/ui/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ user: 'admin', password: 'bench' }) });
-    const cookie = login.headers.get('set-cookie')?.split(';')[0];
-    if (!cookie) throw new Error(`UI login answered ${login.status}`);
-    for (const path of ['/ui/', '/ui/assets/app.js', '/ui/assets/app.css', '/ui/api/functions', '/ui/api/functions']) {
-      const response = await fetch(`${url}${path}`, { headers: { cookie, 'accept-encoding': 'gzip' } });
-      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-      await response.arrayBuffer();
-    }
+    if (openUi) await useUi(url);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     return rssMegabytes(child.pid!);
   } finally {
@@ -96,6 +89,18 @@ async function measure(args: string[], functionsDir: string): Promise<number> {
   }
 }
 
+/** What a browser tab does on opening the UI: log in, load the page and its files, read the list twice. */
+async function useUi(url: string): Promise<void> {
+  const login = await fetch(`${url}/ui/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ user: 'admin', password: 'bench' }) });
+  const cookie = login.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error(`UI login answered ${login.status}`);
+  for (const path of ['/ui/', '/ui/assets/app.js', '/ui/assets/app.css', '/ui/api/functions', '/ui/api/functions']) {
+    const response = await fetch(`${url}${path}`, { headers: { cookie, 'accept-encoding': 'gzip' } });
+    if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+    await response.arrayBuffer();
+  }
+}
+
 try {
   const empty = join(work, 'none');
   const many = join(work, 'many');
@@ -103,13 +108,15 @@ try {
   mkdirSync(many);
   for (let i = 0; i < functionCount; i++) writeFileSync(join(many, `fn_${String(i).padStart(4, '0')}.py`), script(i));
   const bundled = await bundle();
-  const runs: Array<[string, string[]]> = [
-    ['bundle (image)', [bundled]],
-    ['tsx sources (faas dev)', ['--import', 'tsx', join(root, 'gateway/main.ts')]],
+  const runs: Array<[string, string[], boolean]> = [
+    ['bundle (image)', [bundled], false],
+    ['bundle, UI opened', [bundled], true],
+    ['tsx sources (faas dev)', ['--import', 'tsx', join(root, 'gateway/main.ts')], false],
+    ['tsx sources, UI opened', ['--import', 'tsx', join(root, 'gateway/main.ts')], true],
   ];
-  for (const [label, args] of runs) {
-    const idle = await measure(args, empty);
-    const loaded = await measure(args, many);
+  for (const [label, args, openUi] of runs) {
+    const idle = await measure(args, empty, openUi);
+    const loaded = await measure(args, many, openUi);
     console.log(`${label.padEnd(24)} RSS idle ${idle.toFixed(1)} MB (target ≤ 70)   with ${functionCount} functions ${loaded.toFixed(1)} MB (target ≤ 100)`);
   }
 } finally {
