@@ -9,12 +9,15 @@ import { UI_HEADERS } from './ui-headers.js';
 
 const MAX_UNREAD_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
-/** Open follows across the gateway; each holds a listener and a socket. */
+/** Open follows per gateway; each holds a listener and a socket. */
 export const MAX_FOLLOWERS = 32;
 
-let followers = 0;
+/** How many follows one gateway has open. */
+export class LogFollowers {
+  open = 0;
+}
 
-export async function sendLogs(req: IncomingMessage, res: ServerResponse, logs: FunctionLogs, name: string, follow: boolean): Promise<void> {
+export async function sendLogs(req: IncomingMessage, res: ServerResponse, logs: FunctionLogs, name: string, follow: boolean, followers: LogFollowers): Promise<void> {
   const abort = new AbortController();
   res.once('close', () => abort.abort());
   if (!follow) {
@@ -25,13 +28,13 @@ export async function sendLogs(req: IncomingMessage, res: ServerResponse, logs: 
     res.end(body);
     return;
   }
-  if (followers >= MAX_FOLLOWERS) {
+  if (followers.open >= MAX_FOLLOWERS) {
     const body = JSON.stringify({ error: 'too_many_log_streams', message: `${MAX_FOLLOWERS} log streams are open on this gateway; close a tab that follows logs and retry`, function: name });
     res.writeHead(503, { ...UI_HEADERS, 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
     res.end(body);
     return;
   }
-  followers++;
+  followers.open++;
   res.writeHead(200, { ...UI_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
   res.write(': following\n\n');
   const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS).unref();
@@ -52,6 +55,6 @@ export async function sendLogs(req: IncomingMessage, res: ServerResponse, logs: 
     if (!res.destroyed) res.end('event: end\ndata: {}\n\n');
   } finally {
     clearInterval(heartbeat);
-    followers--;
+    followers.open--;
   }
 }

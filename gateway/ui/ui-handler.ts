@@ -20,7 +20,8 @@ import { parseJsonBody, readBody } from '../admin/json-body.js';
 import type { Backend } from '../backends/backend.js';
 import { functionDetail, functionRow, type FunctionViewDeps } from './function-view.js';
 import { appShell, loginPage } from './html-pages.js';
-import { sendLogs } from './log-stream.js';
+import { LoginThrottle } from './login-throttle.js';
+import { LogFollowers, sendLogs } from './log-stream.js';
 import { SESSION_COOKIE, sessionToken, type Sessions } from './sessions.js';
 import { UiAssets } from './ui-assets.js';
 import { UI_HEADERS } from './ui-headers.js';
@@ -48,6 +49,8 @@ const SCRIPT_BODY_LIMIT = 1024 * 1024;
 export function createUiHandler(deps: UiDeps): UiHandler {
   const assets = deps.assets ?? new UiAssets();
   const prefix = deps.pathPrefix;
+  const throttle = new LoginThrottle();
+  const followers = new LogFollowers();
   return async (req, res, fullPath) => {
     const url = new URL(fullPath, 'http://gateway.invalid');
     const path = url.pathname;
@@ -86,12 +89,20 @@ export function createUiHandler(deps: UiDeps): UiHandler {
     if (!deps.credentials) return html(res, 503, loginPage({ pathPrefix: prefix, problem: `Logging in is disabled: ${HOW_TO_SET_CREDENTIALS}, then restart the gateway.` }));
     if (method === 'GET' || method === 'HEAD') return html(res, 200, loginPage({ pathPrefix: prefix }));
     if (method !== 'POST') throw new AdminError('method_not_allowed', `${method} is not allowed on /ui/login; use GET or POST`, { headers: { allow: 'GET, POST' } });
+    const address = req.socket.remoteAddress ?? '';
+    const wait = throttle.retryAfter(address);
+    if (wait > 0) {
+      res.setHeader('retry-after', String(wait));
+      return html(res, 429, loginPage({ pathPrefix: prefix, problem: `Too many wrong passwords from this address; try again in ${wait} s.` }));
+    }
     const form = new URLSearchParams(await readBody(req, LOGIN_BODY_LIMIT));
     const user = form.get('user') ?? '';
     const authorization = `Basic ${Buffer.from(`${user}:${form.get('password') ?? ''}`).toString('base64')}`;
     if (!isAuthorized({ authorization }, deps.credentials)) {
+      throttle.failed(address);
       return html(res, 401, loginPage({ pathPrefix: prefix, user, problem: 'Wrong user or password. Try again.' }));
     }
+    throttle.succeeded(address);
     res.setHeader('set-cookie', cookie(req, prefix, deps.sessions.create(), deps.sessions.maxAgeSeconds));
     redirect(res, `${prefix}/ui/`);
   }
@@ -130,7 +141,7 @@ export function createUiHandler(deps: UiDeps): UiHandler {
       if (!def) throw new AdminError('not_found', `function "${name}" not found: deploy it or check the name in the list`, { function: name });
       if (!match[2]) return json(res, 200, { ...functionDetail(def, deps), logs: deps.backend.functionLogs !== undefined });
       if (!deps.backend.functionLogs) throw new AdminError('not_found', `the ${deps.backend.kind} backend keeps no logs the UI can read`, { function: name });
-      return sendLogs(req, res, deps.backend.functionLogs, name, url.searchParams.get('follow') === '1');
+      return sendLogs(req, res, deps.backend.functionLogs, name, url.searchParams.get('follow') === '1', followers);
     }
     throw new AdminError('not_found', `no UI API route ${path}; the routes are /ui/api/functions, /ui/api/functions/<name>, /ui/api/functions/<name>/logs, /ui/api/validate`);
   }

@@ -141,7 +141,8 @@ describe('web UI, logged in', () => {
     expect(await page.evaluate('document.activeElement.textContent')).toBe('hello');
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/functions\/hello$/);
-    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    // Focus moves once the new page has rendered.
+    await page.waitForFunction('document.activeElement && document.activeElement.id === "main"');
   });
 
   it('wakes a sleeping function from the Invoke page and shows the status change', async () => {
@@ -196,7 +197,8 @@ describe('web UI, logged in', () => {
     expect(await page.getByRole('button', { name: 'Deploy', exact: true }).isDisabled()).toBe(true);
     await shot(page, '04-deploy-problem');
 
-    await page.getByRole('textbox', { name: 'Script' }).fill(broken.replace('"lots"', '0'));
+    // The fixed script comes as a file, as from a laptop's folder.
+    await page.getByLabel('Or upload a .py file').setInputFiles({ name: 'greeter.py', mimeType: 'text/x-python', buffer: Buffer.from(broken.replace('"lots"', '0')) });
     await page.getByText('No problems found: ready to deploy.').waitFor();
     await page.getByRole('button', { name: 'Deploy', exact: true }).click();
     await page.waitForURL(/#\/functions\/greeter$/);

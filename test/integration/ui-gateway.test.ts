@@ -127,4 +127,17 @@ describe('the web UI under GATEWAY_PATH_PREFIX', () => {
     expect(list.functions.map((f: { name: string }) => f.name)).not.toContain('fine');
     expect((await fetch(`${base}/ui/api/validate`, { method: 'POST', headers: { authorization: basic }, body: '{"name": 1}' })).status).toBe(400);
   });
+
+  // Last: it leaves this test's address throttled.
+  it('answers 429 to an address that keeps guessing, the right password included, until the minute is over', async () => {
+    const attempt = (password: string) => fetch(`${base}/ui/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ user: 'admin', password }) });
+    for (let i = 0; i < 10; i++) expect((await attempt(`guess-${i}`)).status).toBe(401);
+    const refused = await attempt('ui-pass');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('set-cookie')).toBeNull();
+    expect(await refused.text()).toContain('Too many wrong passwords');
+    // Scripts with Basic auth are not the form's business.
+    expect((await fetch(`${base}/ui/api/functions`, { headers: { authorization: basic } })).status).toBe(200);
+  });
 });
