@@ -127,6 +127,7 @@ describe('web UI, logged in', () => {
     await row.waitFor();
     expect(await row.locator('.badge').textContent()).toBe('asleep');
     expect(await page.locator('tr[data-function="hostile-output"]').count()).toBe(1);
+    expect(await page.locator('tr[data-function="crash-at-start"] .badge').textContent()).toBe('asleep');
     await page.getByPlaceholder('Search by name…').fill('hos');
     await page.locator('tr[data-function="hello"]').waitFor({ state: 'detached' });
     expect(await page.locator('tbody tr').count()).toBe(1);
@@ -134,8 +135,10 @@ describe('web UI, logged in', () => {
     await row.waitFor();
     await shot(page, '01-functions');
 
-    // By keyboard: from the search box past the status filter to the first function, Enter opens it.
+    // By keyboard: type in the search box, Tab past the status filter to the first match, Enter opens it.
     await page.getByPlaceholder('Search by name…').focus();
+    await page.keyboard.type('hel');
+    await page.locator('tr[data-function="crash-at-start"]').waitFor({ state: 'detached' });
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.textContent')).toBe('hello');
@@ -235,6 +238,20 @@ describe('web UI, logged in', () => {
     expect(await page.locator('main script, main img, main b').count()).toBe(0);
   });
 
+  it('shows a function that fails to start as failing, with the reason and its traceback', async () => {
+    await page.goto(`${dev.url}/ui/#/invoke/crash-at-start`);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.result .status', { hasText: '502' }).waitFor();
+    await page.locator('.status-now .badge', { hasText: 'failing to start' }).waitFor();
+    await page.goto(`${dev.url}/ui/#/functions/crash-at-start`);
+    await page.locator('#fn-title .badge', { hasText: 'failing to start' }).waitFor();
+    expect(await page.locator('main .error').first().textContent()).toMatch(/Failing to start: exited with code 1 during start/);
+    expect(await page.locator('pre.tail').textContent()).toContain('RuntimeError: DATABASE_URL is not set');
+    await shot(page, '07-failing-function');
+    await page.goto(`${dev.url}/ui/#/`);
+    await page.locator('tr[data-function="crash-at-start"] .reason', { hasText: 'exited with code 1' }).waitFor();
+  });
+
   it('shows a name with HTML in it as text when it is refused', async () => {
     await page.goto(`${dev.url}/ui/#/deploy`);
     await page.getByLabel('Name').fill('<img src=x onerror="window.__pwned=1">');
@@ -262,7 +279,7 @@ describe('web UI at 1000 functions', () => {
       expect(await page.locator('tbody tr').count()).toBe(200);
       await page.getByPlaceholder('Search by name…').fill('fn-09');
       await page.getByText('100 of 1000 functions match').waitFor();
-      await shot(page, '10-thousand-functions');
+      await shot(page, '11-thousand-functions');
       await page.getByPlaceholder('Search by name…').fill('fn-0999');
       await page.getByText('1 of 1000 functions match').waitFor();
       expect(await page.locator('tbody tr').getAttribute('data-function')).toBe('fn-0999');
@@ -284,13 +301,13 @@ describe('web UI on a phone, dark', () => {
     try {
       const page = await phone.context.newPage();
       await page.goto(`${dev.url}/ui/login`);
-      await shot(page, '07-phone-login-dark');
+      await shot(page, '08-phone-login-dark');
       await logIn(page);
       await page.locator('tr[data-function="hello"]').waitFor();
-      await shot(page, '08-phone-functions-dark');
+      await shot(page, '09-phone-functions-dark');
       await page.goto(`${dev.url}/ui/#/functions/hello`);
       await page.locator('#fn-title .badge').waitFor();
-      await shot(page, '09-phone-function-dark');
+      await shot(page, '10-phone-function-dark');
       const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
       expect(background).toBe('rgb(17, 19, 24)');
       // Nothing wider than the screen but the tables' own scrolling boxes.

@@ -73,6 +73,9 @@ export function FunctionPage({ name }: { name: string }) {
       {f.reason !== undefined && (
         <div class="error" role="status">
           <p>Failing to start: {f.reason}</p>
+          <p class="small">
+            Fix the script (<a href={href({ page: 'deploy', name })}>edit and redeploy</a>); the next call tries again. Its last output:
+          </p>
           {f.logTail && <pre class="tail">{f.logTail}</pre>}
         </div>
       )}
