@@ -238,6 +238,26 @@ describe('web UI, logged in', () => {
     expect(await page.locator('main script, main img, main b').count()).toBe(0);
   });
 
+  it('sends a JSON body and a file, and pretty-prints a JSON answer', async () => {
+    await page.goto(`${dev.url}/ui/#/invoke/json-echo`);
+    await page.getByLabel('JSON').check();
+    await page.getByLabel('Body', { exact: true }).fill('{"a": [1, 2]}');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.result dd', { hasText: 'streaming…' }).waitFor({ state: 'detached' });
+    await page.locator('pre.body', { hasText: '"size"' }).waitFor();
+    expect(await page.locator('pre.body').textContent()).toBe(JSON.stringify({ size: 13, json: { a: [1, 2] } }, null, 2));
+    // A JSON body that does not parse is stopped before it is sent.
+    await page.getByLabel('Body', { exact: true }).fill('{"a": ');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('The body is not valid JSON').waitFor();
+
+    await page.getByLabel('File', { exact: true }).check();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'five.txt', mimeType: 'text/plain', buffer: Buffer.from('12345') });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('pre.body', { hasText: '"size": 5' }).waitFor();
+    await shot(page, '03b-invoke-json');
+  });
+
   it('shows a function that fails to start as failing, with the reason and its traceback', async () => {
     await page.goto(`${dev.url}/ui/#/invoke/crash-at-start`);
     await page.getByRole('button', { name: 'Send' }).click();

@@ -68,8 +68,10 @@ export function InvokePage({ name }: { name?: string | undefined }) {
     let payload: BodyInit | undefined;
     if (method !== 'GET' && method !== 'HEAD') {
       if (bodyMode === 'json' && body.trim() !== '') {
+        // Checked here, sent as typed.
         try {
-          payload = JSON.stringify(JSON.parse(body));
+          JSON.parse(body);
+          payload = body;
         } catch (e) {
           return setProblem(`The body is not valid JSON: ${(e as Error).message}`);
         }
