@@ -25,6 +25,8 @@ export interface GatewayConfig {
   /** '': the default place. */
   readonly asyncStore: string;
   readonly asyncMaxQueued: number;
+  readonly warmPoolSize: number;
+  readonly warmPoolRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +104,18 @@ export const GATEWAY_SETTINGS: { readonly [K in keyof GatewayConfig]: GatewaySet
   wakeQueueLimit: { variable: 'WAKE_QUEUE_LIMIT', default: '10000', meaning: 'calls that may wait for one function to wake (503 past it); `0` means no limit', parse: wholeNumber() },
   shutdownGraceMs: { variable: 'SHUTDOWN_GRACE', default: '30s', meaning: 'on SIGTERM, how long in-flight calls may finish before functions are stopped', parse: duration },
   asyncStore: { variable: 'ASYNC_STORE', default: '', defaultShown: '`.faas/async.sqlite` beside the functions folder', meaning: 'local backend: the SQLite file of the async queue', parse: text },
+  warmPoolSize: {
+    variable: 'WARM_POOL_SIZE',
+    default: '1',
+    meaning: 'warm, pre-imported processes (pods in Kubernetes) kept per pool key, which a wake from zero is handed to instead of starting Python; `0` turns the pool off',
+    parse: wholeNumber(100),
+  },
+  warmPoolRetentionMs: {
+    variable: 'WARM_POOL_RETENTION',
+    default: '10m',
+    meaning: 'a pool no wake took from for this long scales to zero (the next wake starts the usual way and refills it); `0` keeps pools forever',
+    parse: duration,
+  },
   asyncMaxQueued: { variable: 'ASYNC_MAX_QUEUED', default: '100000', meaning: 'calls the async queue holds at most (503 with `Retry-After` past it); `0` means no limit', parse: wholeNumber() },
 };
 

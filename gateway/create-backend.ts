@@ -42,6 +42,11 @@ export async function createBackend(config: GatewayConfig, options: BackendOptio
     });
     return { backend, reapPermit: () => backend.canReap() };
   }
-  const local = new LocalBackend({ functionsDir: options.functionsDir, logger, ...(options.bootstrapPath && { bootstrapPath: options.bootstrapPath }) });
+  const local = new LocalBackend({
+    functionsDir: options.functionsDir,
+    logger,
+    warmPool: { size: config.warmPoolSize, retentionMs: config.warmPoolRetentionMs },
+    ...(options.bootstrapPath && { bootstrapPath: options.bootstrapPath }),
+  });
   return { backend: local, reapPermit: () => true };
 }

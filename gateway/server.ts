@@ -103,6 +103,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       logger.warn({ function: failure.function, reason: failure.reason, logTail: failure.logTail }, 'function failed to start');
     },
   });
+  const offPoolWakes = backend.onPoolWake?.((wake) => metrics.poolWake(wake.function, wake.outcome));
   const reaper = new Reaper({
     catalog,
     scaler: backend,
@@ -275,6 +276,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       stopForgetting();
       waker.close();
       startFailures.close();
+      offPoolWakes?.();
       catalog.close();
       await backend.stop();
       server.closeAllConnections();

@@ -25,6 +25,12 @@ export interface ReplicaCounts {
   readonly readiness?: string;
 }
 
+/** How a wake from zero started: handed a warm pool instance, or the usual way because none was free. */
+export interface PoolWake {
+  readonly function: string;
+  readonly outcome: 'claimed' | 'fallback';
+}
+
 /** Events a backend emits; each listener registration returns its own unsubscribe. */
 export interface BackendEvents {
   /** The set of functions or one function's definition changed (file edited, Function object updated). */
@@ -33,6 +39,8 @@ export interface BackendEvents {
   onEndpointsChanged(listener: (name: string) => void): () => void;
   /** A start attempt failed: every waiter of that function gets a 502 with this. */
   onStartFailed(listener: (failure: StartFailure) => void): () => void;
+  /** A wake asked the warm pool for an instance (absent: the backend has no pool). */
+  onPoolWake?(listener: (wake: PoolWake) => void): () => void;
 }
 
 /** Discovery: which functions exist, with their resolved spec. */

@@ -1,6 +1,7 @@
 """Serve one Poorman FaaS function over HTTP.
 
     python bootstrap.py <script.py>
+    python bootstrap.py --pool [script.py ...]     (a warm pool process: see "pool mode" below)
 
 Run with the interpreter of the script's own environment, e.g.
     uv sync --script fn.py && "$(uv python find --script fn.py)" bootstrap.py fn.py
@@ -41,6 +42,22 @@ the gateway.
 `GET /_/health` answers 200 once the handler is loaded (styles 1-3), for readiness
 probes. The `/_/` prefix is reserved; a function's own routes should not start with it.
 SIGTERM stops accepting connections and lets requests in flight finish.
+
+Pool mode (`--pool`): imports, before it is ready, the modules in FAAS_POOL_IMPORTS (spaces or
+commas) and the third-party modules the given scripts import at module level, then waits for one
+specialization: a script and its environment, applied before the script is imported. Then it
+serves that script exactly as above and never returns to the pool.
+  - With FAAS_READY_FD (local): `pool-ready\n` is written once the imports are done; the parent
+    answers one JSON line, `{"path": ..., "env": {...}}`. After `ready <port>`, the process writes
+    `imported <modules>`: what the script and its server loaded beyond the pool's imports, which
+    the parent gives to later pool processes.
+  - Without (a pod): it listens on $HOST:$PORT; `GET /_/health` answers 200, and
+    `POST /_/specialize` takes `{"filename": ..., "source": ..., "env": {...}}` signed with the
+    secret in FAAS_POOL_SECRET_FILE (`X-Faas-Timestamp`, `X-Faas-Signature: sha256=<hex HMAC of
+    "<timestamp>\n<POD_NAME>\n" + body>`); anything else is refused (403) and the pod stays in the
+    pool. The script is written to FAAS_SCRIPT_DIR (default /tmp/faas-function). The request is
+    answered 200 once the function listens on the same port, or 502 with the traceback when the
+    script fails to start (the process then exits). A second specialization gets 409.
 """
 
 import os
@@ -49,10 +66,21 @@ import sys
 import threading
 
 HEALTH_PATH = "/_/health"
+SPECIALIZE_PATH = "/_/specialize"
+# A specialization carries a script (a ConfigMap holds 1 MiB at most) and its settings.
+POOL_MESSAGE_LIMIT = 4 * 1024 * 1024
+ALREADY_SPECIALIZED = b"this process already serves its function; a process is specialized once\n"
 JSON_TYPE = "application/json"
 
 
+failure_message = ""
+# The name the function's script is loaded under, once it is.
+script_module = None
+
+
 def fail(message):
+    global failure_message
+    failure_message = message
     sys.stderr.write(f"bootstrap: {message}\n")
     sys.exit(2)
 
@@ -63,6 +91,13 @@ class ReadySignal:
     def __init__(self, fd):
         self.fd = fd
         self.sent = False
+        # Pool mode: lines the parent sends (one specialization) and, once serving, who else waits
+        # for the port (the gateway's specialization request in a pod).
+        self.lines = []
+        self.line_arrived = threading.Event()
+        self.on_send = None
+        # A specialized pool process: the modules loaded before its script, to tell what the script added.
+        self.modules_before = None
 
     @classmethod
     def from_env(cls):
@@ -83,14 +118,40 @@ class ReadySignal:
             return
         self.sent = True
         print(f"listening on {os.environ.get('HOST', '0.0.0.0')}:{port}", file=sys.stderr, flush=True)
+        if self.on_send is not None:
+            self.on_send(port)
         if self.fd is None:
             return
         os.write(self.fd, f"ready {port}\n".encode())
+        if self.modules_before is not None:
+            # What the script and its server imported that the pool had not: the pool loads these
+            # ahead from now on (a library's lazy imports, which no scan of the script can see).
+            self.send_line("imported " + " ".join(new_modules(self.modules_before)))
+
+    def send_line(self, line):
+        os.write(self.fd, f"{line}\n".encode())
+
+    def next_line(self):
+        """The parent's next line; blocks. None once the parent is gone (the watcher then stops us)."""
+        while not self.lines:
+            self.line_arrived.wait()
+            self.line_arrived.clear()
+        return self.lines.pop(0)
 
     def _stop_when_parent_goes(self):
+        pending = b""
         try:
-            while os.read(self.fd, 64):
-                pass
+            while True:
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
+                    break
+                pending += chunk
+                if len(pending) > POOL_MESSAGE_LIMIT:
+                    break
+                *complete, pending = pending.split(b"\n")
+                if complete:
+                    self.lines.extend(line.decode("utf-8", errors="replace") for line in complete)
+                    self.line_arrived.set()
         except OSError:
             pass
         # The parent is gone. Once serving, stop the way it would have stopped us (SIGTERM: requests
@@ -140,6 +201,8 @@ def load_module(path, source):
     name = stem if stem.isidentifier() and not taken else "faas_function"
     module = type(sys)(name)  # a plain module, without importing importlib.util
     module.__file__ = path
+    global script_module
+    script_module = name
     sys.modules[name] = module
     exec(compile(source, path, "exec"), module.__dict__)
     return module
@@ -220,6 +283,10 @@ def serve_asgi(app, host, port, ready):
         if scope["type"] == "http" and scope["path"] == HEALTH_PATH:
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
             await send({"type": "http.response.body", "body": b"ok\n"})
+            return
+        if scope["type"] == "http" and scope["path"] == SPECIALIZE_PATH:
+            await send({"type": "http.response.start", "status": 409, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": ALREADY_SPECIALIZED})
             return
         if scope["type"] in ("http", "websocket"):
             prefix = next((value for key, value in scope["headers"] if key == b"x-forwarded-prefix"), b"")
@@ -479,8 +546,11 @@ def serve_threaded(responder, host, port, ready, script_path):
                 exchange.respond(error.status, [("Content-Type", "text/plain")], f"{error}\n".encode())
                 return False
             try:
-                if exchange.path.split("?", 1)[0] == HEALTH_PATH:
+                target = exchange.path.split("?", 1)[0]
+                if target == HEALTH_PATH:
                     exchange.respond(200, [("Content-Type", "text/plain")], b"ok\n")
+                elif target == SPECIALIZE_PATH:
+                    exchange.respond(409, [("Content-Type", "text/plain")], ALREADY_SPECIALIZED)
                 else:
                     responder(exchange, body)
             except (ConnectionError, TimeoutError):
@@ -709,18 +779,279 @@ def handle_responder(handle):
     return respond
 
 
-def main(argv):
-    if len(argv) != 2:
-        fail("usage: python bootstrap.py <script.py>")
-    path = os.path.abspath(argv[1])
+# --- pool mode: imported ahead, specialized once ---------------------------------------
+# `bootstrap.py --pool [script.py ...]` imports what the scripts of one environment import
+# before it reports ready, then waits for exactly one specialization: a script and its
+# settings. From then on it is that function's process, as if started for it; it never
+# returns to the pool. Locally the parent sends the specialization on FAAS_READY_FD; in a
+# pod the gateway sends it to POST /_/specialize, signed with the pool's shared secret.
+
+
+def third_party_imports(paths):
+    """Modules the scripts import at module level that are not the standard library's.
+
+    Read with `ast`: this runs before the pool is ready, off the wake path, and unlike a line
+    scan it sees `import a, b`, parentheses and imports inside a top-level `try:`."""
+    import ast
+
+    found = []
+
+    def visit(statements):
+        for node in statements:
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                for block in ("body", "orelse", "finalbody", "handlers"):
+                    inner = getattr(node, block, None)
+                    if isinstance(node, (ast.If, ast.Try, ast.ExceptHandler)) and inner:
+                        visit(inner)
+                continue
+            for name in names:
+                if name.split(".")[0] not in sys.stdlib_module_names and name != "__future__" and name not in found:
+                    found.append(name)
+
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as file:
+                visit(ast.parse(file.read(), path).body)
+        except (OSError, SyntaxError, ValueError) as error:
+            print(f"bootstrap: pool: not reading the imports of {path}: {error}", file=sys.stderr, flush=True)
+    return found
+
+
+def new_modules(before):
+    """Modules loaded since `before` (submodules too: importing a package does not load them)."""
+    return sorted(name for name, module in list(sys.modules.items())
+                  if name not in before and module is not None and name != "__main__"
+                  and getattr(module, "__file__", None) is not None and name != script_module)
+
+
+def preload(modules):
+    """Imports each module; one that fails is named and skipped: the script meets the same error,
+    with its own traceback, when it is specialized."""
+    import importlib
+
+    loaded = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+            loaded.append(name)
+        except Exception as error:  # a pool must come up whatever one module does at import
+            print(f"bootstrap: pool: could not import {name} ahead: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+    # What serving needs, whichever style the script turns out to be.
+    import json  # noqa: F401
+    import socket  # noqa: F401
+    import socketserver  # noqa: F401
+    from http import HTTPStatus  # noqa: F401
+
+    try:
+        import uvicorn
+    except ImportError:
+        return loaded
+
+    async def nothing(scope, receive, send):
+        pass
+
+    # load() imports the protocol, loop and lifespan modules uvicorn picks, so a specialized ASGI
+    # app starts with them in sys.modules.
+    uvicorn.Config(nothing, log_level="warning").load()
+    return loaded
+
+
+class SpecializationError(Exception):
+    """A specialization message that cannot be applied; the pool process stays as it is."""
+
+
+def read_specialization(raw):
+    """The script path and source, and the settings, of a specialization message (JSON):
+    `{"path": ...}` for a script on this machine, or `{"filename": ..., "source": ...}` for one
+    sent whole; `env` is the function's environment."""
+    import json
+
+    try:
+        message = json.loads(raw)
+    except ValueError as error:
+        raise SpecializationError(f"the specialization is not JSON: {error}") from None
+    if not isinstance(message, dict):
+        raise SpecializationError("the specialization must be a JSON object")
+    env = message.get("env", {})
+    if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
+        raise SpecializationError('"env" must map names to strings')
+    if isinstance(message.get("source"), str):
+        filename = message.get("filename")
+        if not isinstance(filename, str) or not filename.endswith(".py") or os.path.basename(filename) != filename:
+            raise SpecializationError('"filename" must be the script\'s file name, like echo.py')
+        folder = os.environ.get("FAAS_SCRIPT_DIR", "/tmp/faas-function")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, filename)
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(message["source"])
+        return path, message["source"], env
+    path = message.get("path")
+    if not isinstance(path, str):
+        raise SpecializationError('a specialization names the script: "path", or "filename" and "source"')
     try:
         with open(path, encoding="utf-8") as file:
-            source = file.read()
+            return path, file.read(), env
     except OSError as error:
-        fail(f"cannot read {path}: {error.strerror}; pass the path of the function's .py file")
+        raise SpecializationError(f"cannot read {path}: {error.strerror}") from None
+
+
+def pool_main(scripts):
+    import time
+
     sys.stdout.reconfigure(line_buffering=True)
     host, port = listen_address()
     ready = ReadySignal.from_env()
+    started = time.perf_counter()
+    modules = os.environ.get("FAAS_POOL_IMPORTS", "").replace(",", " ").split()
+    modules += [name for name in third_party_imports(scripts) if name not in modules]
+    loaded = preload(modules)
+    shown = ", ".join(loaded[:20]) + (f" and {len(loaded) - 20} more" if len(loaded) > 20 else "")
+    print(f"bootstrap: pool: imported {shown or 'nothing beyond the server'} in {(time.perf_counter() - started) * 1000:.0f} ms",
+          file=sys.stderr, flush=True)
+    if ready.fd is None:
+        return serve_pool_http(host, port, ready)
+    ready.send_line("pool-ready")
+    try:
+        path, source, env = read_specialization(ready.next_line())
+    except SpecializationError as error:
+        fail(str(error))
+    os.environ.update(env)
+    ready.modules_before = set(sys.modules)
+    return serve(path, source, host, port, ready)
+
+
+def pool_secret():
+    path = os.environ.get("FAAS_POOL_SECRET_FILE", "")
+    if not path:
+        fail("FAAS_POOL_SECRET_FILE is not set: a pool pod serves only specializations signed with the pool's "
+             "secret; mount the secret and point FAAS_POOL_SECRET_FILE at it")
+    try:
+        with open(path, "rb") as file:
+            secret = file.read().strip()
+    except OSError as error:
+        fail(f"cannot read the pool secret {path}: {error.strerror}; mount the pool's Secret there")
+    if len(secret) < 32:
+        fail(f"the pool secret in {path} is {len(secret)} bytes; use at least 32 random bytes")
+    return secret
+
+
+def specialization_signature(secret, timestamp, pod, body):
+    """HMAC-SHA256 over the time, the pod's name and the body: a request signed for one pod, at one
+    moment, cannot be replayed to another pod or later."""
+    import hashlib
+    import hmac
+
+    return hmac.new(secret, f"{timestamp}\n{pod}\n".encode() + body, hashlib.sha256).hexdigest()
+
+
+SIGNATURE_WINDOW_SECONDS = 60
+
+
+def serve_pool_http(host, port, ready):
+    """Serves health and one signed specialization on `port`, then hands the port to the function."""
+    import hmac
+    import json
+    import socket
+    import time
+    import traceback
+
+    secret = pool_secret()
+    pod = os.environ.get("POD_NAME") or os.environ.get("HOSTNAME", "")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=128)
+    print(f"bootstrap: pool: waiting for a specialization on {host}:{listener.getsockname()[1]}", file=sys.stderr, flush=True)
+
+    def answer(conn, status, body):
+        payload = json.dumps(body).encode()
+        conn.sendall(f"{status_line(status)}Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+                     "Connection: close\r\n\r\n".encode("latin-1") + payload)
+
+    def refuse(conn, status, error, message):
+        print(f"bootstrap: pool: refused a specialization: {message}", file=sys.stderr, flush=True)
+        answer(conn, status, {"error": error, "message": message})
+
+    def exchange(conn):
+        """The accepted specialization, or None when this request was anything else (answered)."""
+        rfile = conn.makefile("rb")
+        line = rfile.readline(MAX_LINE + 1)
+        parts = line.decode("latin-1").split()
+        if len(parts) != 3:
+            return None
+        method, target = parts[0], parts[1].split("?", 1)[0]
+        pairs = []
+        while len(pairs) < MAX_HEADERS:
+            line = rfile.readline(MAX_LINE + 1)
+            if line in (b"\r\n", b"\n", b""):
+                break
+            key, _, value = line.decode("latin-1").partition(":")
+            pairs.append((key.strip(), value.strip()))
+        headers = Headers(pairs)
+        if target == HEALTH_PATH:
+            answer(conn, 200, {"pool": True})
+            return None
+        if target != SPECIALIZE_PATH or method != "POST":
+            answer(conn, 503, {"error": "not_specialized",
+                               "message": "this is a warm pool process that serves no function yet; call functions through the gateway"})
+            return None
+        length = headers.get("Content-Length", "")
+        if not length.isdigit() or int(length) > POOL_MESSAGE_LIMIT:
+            refuse(conn, 413, "bad_request", f"Content-Length must be a number up to {POOL_MESSAGE_LIMIT}")
+            return None
+        body = rfile.read(int(length))
+        stamp = headers.get("X-Faas-Timestamp", "")
+        signature = headers.get("X-Faas-Signature", "")
+        if not stamp.isdigit() or abs(time.time() - int(stamp)) > SIGNATURE_WINDOW_SECONDS:
+            refuse(conn, 403, "forbidden", f"X-Faas-Timestamp must be the current Unix time (within {SIGNATURE_WINDOW_SECONDS} s)")
+            return None
+        expected = specialization_signature(secret, stamp, pod, body)
+        if not hmac.compare_digest(signature.encode(), f"sha256={expected}".encode()):
+            refuse(conn, 403, "forbidden", f"X-Faas-Signature is not this pool's signature for pod {pod!r}")
+            return None
+        try:
+            return read_specialization(body)
+        except SpecializationError as error:
+            refuse(conn, 400, "bad_request", str(error))
+            return None
+
+    while True:
+        conn, _ = listener.accept()
+        conn.settimeout(10)
+        try:
+            accepted = exchange(conn)
+        except (OSError, ValueError):
+            accepted = None
+        if accepted is not None:
+            break
+        conn.close()
+    # The port goes to the function's own server (the same port, also when PORT=0 picked it); the
+    # gateway, still waiting on `conn`, is answered once that server listens, and calls from then on.
+    port = listener.getsockname()[1]
+    listener.close()
+    path, source, env = accepted
+    os.environ.update(env)
+
+    def answered(bound):
+        answer(conn, 200, {"function": function_name(path), "port": bound})
+        conn.close()
+
+    ready.on_send = answered
+    try:
+        return serve(path, source, host, port, ready)
+    except BaseException as error:
+        if not ready.sent:
+            detail = failure_message if isinstance(error, SystemExit) and failure_message else traceback.format_exc()
+            answer(conn, 502, {"error": "start_failed", "function": function_name(path),
+                               "message": f'function "{function_name(path)}" failed while starting', "logTail": detail})
+            conn.close()
+        raise
+
+
+def serve(path, source, host, port, ready):
+    """Loads the script and serves it in the style it is written in; returns when the server stops."""
     names = top_level_names(source)
     if "app" not in names and "handle" not in names:
         return serve_script_itself(path, port, ready)
@@ -739,6 +1070,23 @@ def main(argv):
     if not callable(handle):
         fail(f"{path}: `handle` must be a function, e.g. `def handle(req): return req`")
     return serve_threaded(handle_responder(handle), host, port, ready, path)
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[1] == "--pool":
+        return pool_main(argv[2:])
+    if len(argv) != 2:
+        fail("usage: python bootstrap.py <script.py>  |  python bootstrap.py --pool [script.py ...]")
+    path = os.path.abspath(argv[1])
+    try:
+        with open(path, encoding="utf-8") as file:
+            source = file.read()
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror}; pass the path of the function's .py file")
+    sys.stdout.reconfigure(line_buffering=True)
+    host, port = listen_address()
+    ready = ReadySignal.from_env()
+    return serve(path, source, host, port, ready)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ export class GatewayMetrics {
   private readonly durations: Histogram<'function_name' | 'code'>;
   private readonly coldStarts: Counter<'function_name'>;
   private readonly coldStartSeconds: Histogram<'function_name'>;
+  private readonly poolWakes: Counter<'function_name' | 'outcome'>;
   /**
    * Label children cached per function, then code: the hot path skips prom-client's label checks
    * and builds no key string.
@@ -91,6 +92,17 @@ export class GatewayMetrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
       registers,
     });
+    this.poolWakes = new Counter({
+      name: 'gateway_warm_pool_wakes_total',
+      help: 'Wakes from zero by how they started: claimed (a warm pool instance was specialized) or fallback (none was free; the usual start)',
+      labelNames: ['function_name', 'outcome'],
+      registers,
+    });
+  }
+
+  /** A wake from zero handed a warm pool instance (`claimed`), or started the usual way because none was free (`fallback`). */
+  poolWake(name: string, outcome: 'claimed' | 'fallback'): void {
+    this.poolWakes.inc({ function_name: name, outcome });
   }
 
   /** A call to `name` begins (before any wake); `invocation` counts its end. */

@@ -23,6 +23,8 @@ export interface LogRecord {
   readonly msg?: string;
   readonly function?: string;
   readonly stream?: string;
+  /** The warm pool (its environment) a pool process logs for. */
+  readonly pool?: string;
 }
 
 /**

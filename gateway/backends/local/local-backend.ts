@@ -21,7 +21,7 @@ import type { FunctionDefinition, ScriptError } from '../../../constructs/spec/f
 import { functionNameFromStem } from '../../../constructs/spec/function-name.js';
 import { listScripts, loadFunctionFiles } from '../../../constructs/spec/load-folder.js';
 import { SpecError } from '../../../constructs/spec/spec-error.js';
-import type { Backend, ReplicaCounts, StartFailure } from '../backend.js';
+import type { Backend, PoolWake, ReplicaCounts, StartFailure } from '../backend.js';
 import { FunctionConflict } from '../function-conflict.js';
 import type { BackendLogger } from './backend-logger.js';
 import { devSecretsEnv } from './dev-secrets.js';
@@ -29,7 +29,9 @@ import { FunctionInstances } from './function-instances.js';
 import { FunctionProcess } from './function-process.js';
 import { FunctionsWatcher } from './functions-watcher.js';
 import { OutputHistory } from './output-history.js';
+import { poolable, poolKeyOf } from './pool-key.js';
 import { UvEnvironments } from './uv-environment.js';
+import { WarmPool, type PoolEnvironment } from './warm-pool.js';
 
 export interface LocalBackendOptions {
   /** Folder of PEP 723 scripts, one function each. */
@@ -81,7 +83,16 @@ export interface LocalBackendOptions {
    * @default true
    */
   readonly watch?: boolean;
+  /**
+   * Warm, pre-imported interpreters per environment that a wake hands the script to
+   * (`WARM_POOL_SIZE`, `WARM_POOL_RETENTION`).
+   * @default - no pool: every start spawns Python
+   */
+  readonly warmPool?: { readonly size: number; readonly retentionMs: number };
 }
+
+/** What every local function process gets, whatever its own environment says. */
+const PROCESS_ENV = { PORT: '0', HOST: '127.0.0.1', PYTHONUNBUFFERED: '1' } as const;
 
 const DEFAULT_BOOTSTRAP = fileURLToPath(new URL('../../bootstrap/bootstrap.py', import.meta.url));
 
@@ -104,6 +115,14 @@ export class LocalBackend implements Backend {
   private readonly functionsListeners = new Set<() => void>();
   private readonly endpointsListeners = new Set<(name: string) => void>();
   private readonly failureListeners = new Set<(failure: StartFailure) => void>();
+  private readonly poolWakeListeners = new Set<(wake: PoolWake) => void>();
+  private readonly pool: WarmPool;
+  /** Each function's interpreter, once its environment was prepared: what its pool key is made of. */
+  private readonly pythonOf = new Map<string, string>();
+  /** Set once the first environments are being prepared; later loads warm what they add. */
+  private warming = false;
+  /** The environments being prepared at start, and the pools filled from them. */
+  private preparing: Promise<void> = Promise.resolve();
   /** Loads run one after another, so a deploy never races a watcher reload. */
   private loading: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -120,6 +139,12 @@ export class LocalBackend implements Backend {
       installTimeoutMs: options.installTimeoutMs ?? 600_000,
       logger: this.logger,
     });
+    this.pool = new WarmPool({
+      size: options.warmPool?.size ?? 0,
+      retentionMs: options.warmPool?.retentionMs ?? 0,
+      spawn: (environment, learned) => this.spawnPoolProcess(environment, learned),
+      logger: this.logger.child({ component: 'warm-pool' }),
+    });
     this.watcher = options.watch === false ? undefined : new FunctionsWatcher(this.functionsDir, () => void this.reload(), this.logger);
   }
 
@@ -132,7 +157,7 @@ export class LocalBackend implements Backend {
     }
     await this.reload();
     this.watcher?.start();
-    void this.prepareEnvironments();
+    this.preparing = this.prepareEnvironments();
   }
 
   async stop(): Promise<void> {
@@ -140,6 +165,7 @@ export class LocalBackend implements Backend {
     this.watcher?.close();
     this.environments.close();
     await this.loading;
+    await this.pool.close();
     await Promise.all([...this.byName.values(), ...this.removed].map((instances) => instances.stopAll()));
   }
 
@@ -247,6 +273,26 @@ export class LocalBackend implements Backend {
     return subscribe(this.failureListeners, listener);
   }
 
+  onPoolWake(listener: (wake: PoolWake) => void): () => void {
+    return subscribe(this.poolWakeListeners, listener);
+  }
+
+  /** Resolves once every warm pool is full: the next wake of its functions finds a process ready. */
+  async warmPoolFilled(): Promise<void> {
+    await this.preparing;
+    await this.pool.filled();
+  }
+
+  /** Resolves once every warm pool has scaled to zero (retention) and its processes have stopped. */
+  warmPoolEmptied(): Promise<void> {
+    return this.pool.emptied();
+  }
+
+  /** Process ids of the warm pool's processes, claimed ones excluded (for tests). */
+  poolProcesses(): readonly number[] {
+    return this.pool.pids();
+  }
+
   private reload(): Promise<void> {
     return this.serially(async () => {
       if (!this.stopped) await this.load();
@@ -274,10 +320,12 @@ export class LocalBackend implements Backend {
       if (!instances) {
         this.byName.set(def.name, this.newInstances(def));
         changed = true;
+        if (this.warming) void this.warm(def);
       } else if (instances.definition.sourceHash !== def.sourceHash) {
         this.logger.info({ function: def.name }, 'script changed; replacing its instances');
         instances.update(def);
         changed = true;
+        if (this.warming) void this.warm(def);
       }
     }
     for (const [name, instances] of this.byName) {
@@ -315,33 +363,87 @@ export class LocalBackend implements Backend {
 
   private async launch(def: FunctionDefinition, logger: BackendLogger): Promise<FunctionProcess> {
     const python = await this.environments.interpreter(def);
+    const startTimeoutMs = this.options.startTimeoutMs ?? 30_000;
+    const env = { ...def.env, ...devSecretsEnv(def, this.secretsDir, logger), ...PROCESS_ENV };
+    const environment = this.poolEnvironment(def, python);
+    if (environment) {
+      const claimed = this.pool.claim(environment.key);
+      // Refills the pool, or brings back one that had scaled to zero, for the next wake.
+      this.pool.offer(environment);
+      this.emit(this.poolWakeListeners, { function: def.name, outcome: claimed ? 'claimed' : 'fallback' });
+      if (claimed) {
+        logger.debug({ pid: claimed.pid }, 'woken in a warm pool process');
+        claimed.specialize({ name: def.name, scriptPath: resolve(def.file), env, startTimeoutMs, logger, onOutput: this.outputOf(def.name) });
+        void claimed.imported.then((modules) => this.pool.learn(environment.key, modules));
+        return claimed;
+      }
+    }
     return new FunctionProcess({
       name: def.name,
       python,
       bootstrapPath: this.bootstrapPath,
       scriptPath: resolve(def.file),
-      env: {
-        // uv compiled the packages already; this keeps __pycache__ out of the functions folder.
-        PYTHONDONTWRITEBYTECODE: '1',
-        ...def.env,
-        ...devSecretsEnv(def, this.secretsDir, logger),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        PYTHONUNBUFFERED: '1',
-      },
-      startTimeoutMs: this.options.startTimeoutMs ?? 30_000,
+      // uv compiled the packages already; this keeps __pycache__ out of the functions folder.
+      env: { PYTHONDONTWRITEBYTECODE: '1', ...env },
+      startTimeoutMs,
       logger,
-      onOutput: (stream, line, pid) => this.functionLogs.add(def.name, stream, line, String(pid)),
+      onOutput: this.outputOf(def.name),
     });
+  }
+
+  private outputOf(name: string): (stream: 'stdout' | 'stderr', line: string, pid: number) => void {
+    return (stream, line, pid) => this.functionLogs.add(name, stream, line, String(pid));
+  }
+
+  private spawnPoolProcess(environment: PoolEnvironment, learned: readonly string[]): FunctionProcess {
+    return new FunctionProcess({
+      name: `pool ${environment.key}`,
+      python: environment.python,
+      bootstrapPath: this.bootstrapPath,
+      pool: { scripts: environment.scripts },
+      env: { PYTHONDONTWRITEBYTECODE: '1', ...PROCESS_ENV, FAAS_POOL_IMPORTS: learned.join(' ') },
+      startTimeoutMs: this.options.startTimeoutMs ?? 30_000,
+      logger: this.logger.child({ pool: environment.key }),
+    });
+  }
+
+  /** The pool `def` wakes from, with every function of that environment, or undefined when it wakes without one. */
+  private poolEnvironment(def: FunctionDefinition, python: string): PoolEnvironment | undefined {
+    if (!this.pool.enabled || !poolable(def)) return undefined;
+    this.pythonOf.set(def.name, python);
+    const key = poolKeyOf(def, python);
+    const members = [def, ...[...this.byName.values()].map((i) => i.definition).filter((other) => other.name !== def.name)].filter((member) => {
+      const memberPython = this.pythonOf.get(member.name);
+      return memberPython !== undefined && poolable(member) && poolKeyOf(member, memberPython) === key;
+    });
+    return {
+      key,
+      python,
+      scripts: members.map((member) => resolve(member.file)),
+      signature: members.map((member) => member.sourceHash).sort().join(','),
+    };
+  }
+
+  /** Prepares a function's environment and, when it sleeps at zero, fills its warm pool. */
+  private async warm(def: FunctionDefinition): Promise<void> {
+    let python: string;
+    try {
+      python = await this.environments.interpreter(def);
+    } catch (error) {
+      if (!this.stopped) this.logger.warn({ function: def.name, reason: (error as Error).message }, 'could not prepare the environment ahead of the first start');
+      return;
+    }
+    if (this.stopped || def.minReplicas > 0) return;
+    const environment = this.poolEnvironment(def, python);
+    if (environment) this.pool.offer(environment);
   }
 
   /** Installs every function's dependencies in the background, so a first wake finds them ready. */
   private async prepareEnvironments(): Promise<void> {
+    this.warming = true;
     for (const instances of this.byName.values()) {
       if (this.stopped) return;
-      await this.environments.interpreter(instances.definition).catch((error: Error) => {
-        if (!this.stopped) this.logger.warn({ function: instances.definition.name, reason: error.message }, 'could not prepare the environment ahead of the first start');
-      });
+      await this.warm(instances.definition);
     }
   }
 
