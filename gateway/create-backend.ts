@@ -24,6 +24,8 @@ export interface BackendOptions {
   readonly context?: string;
   /** Kubernetes: this replica's name in the reaper Lease. @default $POD_NAME, else the host name */
   readonly identity?: string;
+  /** Kubernetes: how often this replica publishes its calls to the other replicas. @default 500 */
+  readonly activityPublishMs?: number;
 }
 
 export async function createBackend(config: GatewayConfig, options: BackendOptions, logger: Logger): Promise<BackendChoice> {
@@ -38,6 +40,7 @@ export async function createBackend(config: GatewayConfig, options: BackendOptio
       namespace: config.namespace,
       identity: options.identity ?? process.env.POD_NAME ?? hostname(),
       ...(process.env.POD_UID && { podUid: process.env.POD_UID }),
+      ...(options.activityPublishMs !== undefined && { activityPublishMs: options.activityPublishMs }),
       logger,
     });
     return { backend, reapPermit: () => backend.canReap() };

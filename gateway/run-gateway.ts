@@ -32,16 +32,21 @@ export interface RunningProcessGateway {
   readonly credentials?: AdminCredentials;
 }
 
+async function openAsyncStore(file: string, config: GatewayConfig): ReturnType<typeof openSqliteQueue> {
+  try {
+    return await openSqliteQueue({ file, maxQueued: config.asyncMaxQueued });
+  } catch (e) {
+    throw new Error(`the async call store ${file} cannot be opened (${(e as Error).message}): set ASYNC_STORE to a file in a writable folder`);
+  }
+}
+
 export async function runGateway(options: RunOptions): Promise<RunningProcessGateway> {
   const { config, env, logger } = options;
   const { credentials, generated, problem } = resolveAdminCredentials(env, { generate: options.generatePassword });
   if (!credentials) logger.warn('admin API disabled: set FAAS_ADMIN_PASSWORD or FAAS_ADMIN_PASSWORD_FILE to enable it');
   const { backend, reapPermit } = await createBackend(config, options, logger);
   // The queue in Kubernetes (NATS JetStream) is not built yet; there async calls answer 501.
-  const asyncQueue =
-    config.backend === 'local'
-      ? await openSqliteQueue({ file: config.asyncStore || join(dirname(resolve(options.functionsDir)), '.faas', 'async.sqlite'), maxQueued: config.asyncMaxQueued })
-      : undefined;
+  const asyncQueue = config.backend === 'local' ? await openAsyncStore(config.asyncStore || join(dirname(resolve(options.functionsDir)), '.faas', 'async.sqlite'), config) : undefined;
   const sessions = new Sessions();
   const gateway = await startGateway({
     config,

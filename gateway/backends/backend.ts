@@ -54,10 +54,19 @@ export interface FunctionCatalog {
   invalidFunctions?(): ReadonlyMap<string, readonly ScriptError[]>;
 }
 
+/** What a reap came to: scaled to zero, found already at zero, or found busy on another replica. */
+export type ReapOutcome = 'reaped' | 'asleep' | 'busy';
+
 /** Scaling, through one call whatever the backend (deployments/scale or process spawn). */
 export interface Scaler {
   scale(name: string, replicas: number): Promise<void>;
   replicas(name: string): ReplicaCounts;
+  /**
+   * Scales a function this gateway finds idle to zero, unless, read fresh from where every gateway
+   * replica's calls meet, it is already asleep or was called or woken elsewhere within
+   * `idleTimeoutMs`. Absent: this gateway sees every call, and `scale(name, 0)` does.
+   */
+  reapIfIdle?(name: string, idleTimeoutMs: number): Promise<ReapOutcome>;
 }
 
 /** Ready endpoints as base URLs (`http://10.0.0.7:8080`); never a sleep loop behind it. */

@@ -4,7 +4,7 @@
  * several gateways only the holder of the permit reaps (a Lease in Kubernetes; always locally).
  */
 import type { Logger } from 'pino';
-import type { FunctionCatalog, Scaler } from '../backends/backend.js';
+import type { FunctionCatalog, ReapOutcome, Scaler } from '../backends/backend.js';
 import type { ActivityView } from './activity.js';
 import type { Waker } from './wake.js';
 
@@ -75,7 +75,16 @@ export class Reaper {
         const idleMs = this.idleFor(name, this.ttl(definition));
         if (idleMs === undefined) return;
         try {
-          await this.deps.waker.reap(name, () => scaler.scale(name, 0));
+          let outcome: ReapOutcome = 'reaped';
+          const ttlMs = this.ttl(definition);
+          await this.deps.waker.reap(name, async () => {
+            if (scaler.reapIfIdle) outcome = await scaler.reapIfIdle(name, ttlMs);
+            else await scaler.scale(name, 0);
+          });
+          if (outcome !== 'reaped') {
+            logger.debug({ function: name, outcome }, 'not reaped: the fresh read disagreed with this gateway');
+            return;
+          }
           logger.info({ function: name, idleSeconds: Math.round(idleMs / 1000) }, 'scaled to zero after idle timeout');
           this.deps.onReaped?.(name, idleMs);
         } catch (error) {

@@ -102,11 +102,24 @@ describe('the reaper with two gateway replicas', () => {
     expect(since(from)).toEqual([]);
   });
 
+  it('does not reap a function another replica just woke before that replica publishes the call', async () => {
+    // Given the function asleep, and a third replica that publishes its calls only every 2.5 s
+    const late = await startKubernetesGateway({ kubeconfig: cluster.kubeconfigPath, namespace, identity: 'gateway-late', activityPublishMs: 2500 });
+    gateways.push(late);
+    await waitFor('the function asleep', async () => history.values.at(-1) === 0);
+    const from = history.values.length;
+    // When a call through it wakes the function and lasts three idle timeouts: its pod is Ready
+    // for the holder long before the holder hears of the call
+    const answer = await post(`${late.gateway.url}/function/slow`, String(3 * IDLE_TIMEOUT_SECONDS));
+    // Then the holder waited for the call instead of reaping the pod the moment it was Ready
+    expect(answer).toEqual({ status: 200, body: `slept ${3 * IDLE_TIMEOUT_SECONDS}` });
+    expect(since(from)).toEqual([1]);
+  });
+
   it('reaps the function once it is idle on every replica', async () => {
     // When nothing calls it any more, through either gateway
     await waitFor('the holder to reap the function', async () => history.values.at(-1) === 0);
     // Then nothing was in flight anywhere when it was
-    expect(holder.gateway.activity.get('slow').inFlight).toBe(0);
-    expect(other.gateway.activity.get('slow').inFlight).toBe(0);
+    for (const g of gateways) expect(g.gateway.activity.get('slow').inFlight).toBe(0);
   });
 });

@@ -22,6 +22,8 @@ export interface KubernetesGatewayOptions {
   /** Name in the reaper Lease. */
   readonly identity: string;
   readonly config?: Partial<GatewayConfig>;
+  /** How often it publishes its calls to the other replicas. @default 500 */
+  readonly activityPublishMs?: number;
 }
 
 export async function startKubernetesGateway(options: KubernetesGatewayOptions): Promise<KubernetesGateway> {
@@ -32,7 +34,12 @@ export async function startKubernetesGateway(options: KubernetesGatewayOptions):
   const logger = pino({ level: process.env.FAAS_TEST_LOG ?? 'silent', base: { gateway: options.identity } });
   const { backend, reapPermit } = await createBackend(
     config,
-    { functionsDir: 'functions', kubeconfig: options.kubeconfig, identity: options.identity },
+    {
+      functionsDir: 'functions',
+      kubeconfig: options.kubeconfig,
+      identity: options.identity,
+      ...(options.activityPublishMs !== undefined && { activityPublishMs: options.activityPublishMs }),
+    },
     logger,
   );
   const gateway = await startGateway({ config, backend, logger, reapPermit });

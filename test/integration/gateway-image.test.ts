@@ -38,6 +38,8 @@ describe.skipIf(!isRoot)('the gateway bundle, run as the image runs it', () => {
         GATEWAY_BACKEND: 'local',
         FUNCTIONS_DIR: join(temp, 'functions'),
         UV_CACHE_DIR: join(writable, 'uv'),
+        // The root is read-only, as in a pod: async calls are stored in the writable folder.
+        ASYNC_STORE: join(writable, 'async.sqlite'),
         UV_PYTHON_DOWNLOADS: 'never',
         // 0 picks a free port: others share this machine; the log names the port.
         PORT: '0',

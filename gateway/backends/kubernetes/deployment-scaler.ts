@@ -1,5 +1,7 @@
 import { PatchStrategy, setHeaderOptions, type AppsV1Api } from '@kubernetes/client-node';
+import type { ReapOutcome } from '../backend.js';
 import { FUNCTION_LABEL } from './api-names.js';
+import { statusCode } from './reaper-lease.js';
 
 /**
  * Scales function Deployments through the deployments/scale subresource only: the gateway's Role
@@ -32,6 +34,31 @@ export class DeploymentScaler {
     const to = scale.spec?.replicas ?? replicas;
     this.desired.set(name, to);
     return { from, to };
+  }
+
+  /**
+   * Scales to zero only what is awake now and idle by `stillIdle`, which is asked after the live
+   * Scale is read: the patch carries that read's resourceVersion, so a wake by another replica in
+   * between makes it fail with a conflict instead of undoing the wake.
+   */
+  async scaleToZeroIf(name: string, stillIdle: () => Promise<boolean>): Promise<{ outcome: ReapOutcome; from: number }> {
+    if (!this.verified.has(name)) await this.verifyOwnership(name);
+    const live = await this.apps.readNamespacedDeploymentScale({ name, namespace: this.namespace });
+    const replicas = live.spec?.replicas ?? 0;
+    this.desired.set(name, replicas);
+    if (replicas === 0) return { outcome: 'asleep', from: 0 };
+    if (!(await stillIdle())) return { outcome: 'busy', from: replicas };
+    try {
+      await this.apps.patchNamespacedDeploymentScale(
+        { name, namespace: this.namespace, body: { metadata: { resourceVersion: live.metadata?.resourceVersion }, spec: { replicas: 0 } } },
+        this.mergePatch,
+      );
+    } catch (e) {
+      if (statusCode(e) === 409) return { outcome: 'busy', from: replicas };
+      throw e;
+    }
+    this.desired.set(name, 0);
+    return { outcome: 'reaped', from: replicas };
   }
 
   /** Reads the live count once, so a restarted gateway knows which functions are awake. */

@@ -17,7 +17,7 @@ import type { FunctionDefinition } from '../../../constructs/spec/function-defin
 import { definitionFromSpec, specFromDefinition } from '../../../constructs/spec/spec-conversion.js';
 import { SpecError } from '../../../constructs/spec/spec-error.js';
 import { functionLabels } from '../../../constructs/labels.js';
-import type { Backend, ReplicaCounts, StartFailure } from '../backend.js';
+import type { Backend, ReapOutcome, ReplicaCounts, StartFailure } from '../backend.js';
 import {
   FIELD_MANAGER,
   FUNCTION_GROUP,
@@ -48,6 +48,8 @@ export interface KubernetesBackendOptions {
   readonly identity: string;
   /** This replica's pod uid: its activity Lease then goes with the pod. */
   readonly podUid?: string;
+  /** How often this replica publishes its calls to the other replicas. @default 500 */
+  readonly activityPublishMs?: number;
   readonly logger: Logger;
 }
 
@@ -136,7 +138,9 @@ export class KubernetesBackend implements Backend {
       onEvent: (event, slice) => {
         const changed = this.endpoints.apply(event, slice);
         if (!changed) return;
-        this.status.update(changed, { readyReplicas: this.endpoints.ready(changed).length });
+        const ready = this.endpoints.ready(changed).length;
+        this.replicaActivity?.readyPods(changed, ready);
+        this.status.update(changed, { readyReplicas: ready });
         for (const l of this.endpointListeners) l(changed);
       },
       onError: (e) => logger.warn({ err: describe(e) }, 'EndpointSlice watch broke; listing again'),
@@ -178,12 +182,27 @@ export class KubernetesBackend implements Backend {
   }
 
   async scale(name: string, replicas: number): Promise<void> {
+    // The holder's reaper reads every replica's calls fresh before it scales down (reapIfIdle):
+    // published before the wake, the call that wakes a function is there for that read.
+    if (replicas > 0) await this.replicaActivity?.publishNow().catch((e: unknown) => this.activityError(e));
     const { from, to } = await this.scaler.scale(name, replicas);
     this.status.update(name, { replicas });
     if (from !== to) this.events.scaled(name, this.uids.get(name), from, to);
     // A wake of a function whose pod already fails fails now; its status may not change again.
     const failing = replicas > 0 ? this.podFailures.current(name) : undefined;
     if (failing !== undefined) this.startFailed(failing);
+  }
+
+  async reapIfIdle(name: string, idleTimeoutMs: number): Promise<ReapOutcome> {
+    const { outcome, from } = await this.scaler.scaleToZeroIf(name, async () => {
+      const activity = this.replicaActivity ? await this.replicaActivity.others(name) : { inFlight: 0, lastSeen: 0 };
+      return activity.inFlight === 0 && Date.now() - activity.lastSeen >= idleTimeoutMs;
+    });
+    if (outcome === 'reaped') {
+      this.status.update(name, { replicas: 0 });
+      this.events.scaled(name, this.uids.get(name), from, 0);
+    }
+    return outcome;
   }
 
   /** A failing pod fails the wake only while the function has no ready endpoint to serve from. */
@@ -211,10 +230,15 @@ export class KubernetesBackend implements Backend {
       namespace: this.options.namespace,
       identity: this.options.identity,
       ...(this.options.podUid && { podUid: this.options.podUid }),
+      ...(this.options.activityPublishMs !== undefined && { publishEveryMs: this.options.activityPublishMs }),
       local,
-      onError: (e) => this.options.logger.warn({ err: describe(e) }, 'sharing call activity with the other gateway replicas failed'),
+      onError: (e) => this.activityError(e),
     });
     return this.replicaActivity;
+  }
+
+  private activityError(e: unknown): void {
+    this.options.logger.warn({ err: describe(e) }, 'sharing call activity with the other gateway replicas failed');
   }
 
   /** Only the replica holding the reaper Lease scales functions down. */

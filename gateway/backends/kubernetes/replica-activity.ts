@@ -27,6 +27,7 @@ export interface ReplicaActivityOptions {
 }
 
 interface Peer {
+  readonly identity: string;
   readonly renewedAt: number;
   readonly durationMs: number;
   readonly functions: ReadonlyMap<string, FunctionActivity>;
@@ -39,6 +40,12 @@ interface Peer {
  */
 export class ReplicaActivity implements ActivityView {
   private readonly peers = new Map<string, Peer>();
+  /**
+   * When each function last went from no ready pod to some. A wake counts as a call here: the
+   * EndpointSlice of a pod that another replica woke may arrive before that replica publishes the
+   * call that woke it, and the holder must not reap it in between.
+   */
+  private readonly awakeSince = new Map<string, number>();
   private readonly leaseName: string;
   private readonly durationMs: number;
   private published = '';
@@ -47,6 +54,7 @@ export class ReplicaActivity implements ActivityView {
   /** Version of this replica's Lease; null: there is none yet; undefined: not known. */
   private resourceVersion: string | null | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private watch: ResourceWatch | undefined;
 
   constructor(private readonly options: ReplicaActivityOptions) {
@@ -78,15 +86,52 @@ export class ReplicaActivity implements ActivityView {
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     await this.publishing;
+    // A stopped replica serves nothing: its last calls must not keep functions awake until its Lease expires.
+    this.stopped = true;
+    await this.publish().catch(this.options.onError);
     await this.watch?.stop();
+  }
+
+  /** Told each function's ready pod count whenever its EndpointSlices change. */
+  readyPods(name: string, ready: number): void {
+    if (ready === 0) this.awakeSince.delete(name);
+    else if (!this.awakeSince.has(name)) this.awakeSince.set(name, Date.now());
   }
 
   /** This replica's calls and those of every live peer: in flight summed, last seen the latest. */
   get(name: string): Readonly<FunctionActivity> {
     const own = this.options.local.get(name);
-    let { inFlight, lastSeen } = own;
+    return this.combine(name, this.peers, { inFlight: own.inFlight, lastSeen: Math.max(own.lastSeen, this.awakeSince.get(name) ?? 0) });
+  }
+
+  /**
+   * The other replicas' calls, from their Leases as the API server holds them now. A replica
+   * publishes its calls before it wakes a function, so a wake that the reaper can see, this read
+   * sees too. This replica's own calls are left out: they are the reaper's own view already.
+   */
+  async others(name: string): Promise<Readonly<FunctionActivity>> {
+    const { coordination, namespace } = this.options;
+    const list = await coordination.listNamespacedLease({ namespace, labelSelector: ACTIVITY_LABEL });
+    const peers = new Map<string, Peer>();
+    for (const lease of list.items) {
+      const peer = peerFrom(lease);
+      if (peer !== undefined) peers.set(peer.identity, peer);
+    }
+    return this.combine(name, peers, { inFlight: 0, lastSeen: 0 });
+  }
+
+  /** Publishes this replica's calls now, after any write under way (whose content may be older). */
+  async publishNow(): Promise<void> {
+    await this.publishing;
+    this.publishing ??= this.publish().finally(() => (this.publishing = undefined));
+    await this.publishing;
+  }
+
+  /** `base` plus every live peer's calls: in flight summed, last seen the latest. */
+  private combine(name: string, peers: ReadonlyMap<string, Peer>, base: FunctionActivity): Readonly<FunctionActivity> {
+    let { inFlight, lastSeen } = base;
     const now = Date.now();
-    for (const [identity, peer] of this.peers) {
+    for (const [identity, peer] of peers) {
       if (identity === this.options.identity || now > peer.renewedAt + peer.durationMs) continue;
       const theirs = peer.functions.get(name);
       if (theirs === undefined) continue;
@@ -99,7 +144,7 @@ export class ReplicaActivity implements ActivityView {
   /** Writes this replica's Lease when its calls changed, and renews it well before it expires. */
   private async publish(): Promise<void> {
     const functions: Record<string, [number, number]> = {};
-    for (const [name, entry] of this.options.local.entries()) functions[name] = [entry.lastSeen, entry.inFlight];
+    if (!this.stopped) for (const [name, entry] of this.options.local.entries()) functions[name] = [entry.lastSeen, entry.inFlight];
     const content = JSON.stringify(functions);
     const now = Date.now();
     if (content === this.published && now - this.publishedAt < this.durationMs / 3) return;
@@ -154,21 +199,29 @@ export class ReplicaActivity implements ActivityView {
       this.peers.delete(identity);
       return;
     }
-    const functions = new Map<string, FunctionActivity>();
     try {
-      const parsed = JSON.parse(lease.metadata?.annotations?.[ACTIVITY_ANNOTATION] ?? '{}') as Record<string, [number, number]>;
-      for (const [name, [lastSeen, inFlight]] of Object.entries(parsed)) functions.set(name, { lastSeen, inFlight });
+      const peer = peerFrom(lease);
+      if (peer !== undefined) this.peers.set(identity, peer);
     } catch (e) {
       this.options.onError(e);
-      return;
     }
-    const renewTime = lease.spec?.renewTime;
-    this.peers.set(identity, {
-      renewedAt: renewTime ? new Date(renewTime).getTime() : 0,
-      durationMs: (lease.spec?.leaseDurationSeconds ?? 15) * 1000,
-      functions,
-    });
   }
+}
+
+/** A replica's published calls; throws on an annotation that is not the JSON this class writes. */
+function peerFrom(lease: V1Lease): Peer | undefined {
+  const identity = lease.spec?.holderIdentity;
+  if (!identity) return undefined;
+  const functions = new Map<string, FunctionActivity>();
+  const parsed = JSON.parse(lease.metadata?.annotations?.[ACTIVITY_ANNOTATION] ?? '{}') as Record<string, [number, number]>;
+  for (const [name, [lastSeen, inFlight]] of Object.entries(parsed)) functions.set(name, { lastSeen, inFlight });
+  const renewTime = lease.spec?.renewTime;
+  return {
+    identity,
+    renewedAt: renewTime ? new Date(renewTime).getTime() : 0,
+    durationMs: (lease.spec?.leaseDurationSeconds ?? 15) * 1000,
+    functions,
+  };
 }
 
 /** `faas-gateway-activity-<identity>`, a valid object name whatever the identity. */
