@@ -262,19 +262,33 @@ describe('the Kubernetes backend against a real API server', () => {
     await history.started;
     const pastIdleTimeout = (): Promise<void> => new Promise((r) => setTimeout(r, 1100));
 
+    // A pod that turns ready counts as a call, so a round whose wake settles late is not idle at its
+    // sweep yet; rounds go on until six sweeps really scaled down under their burst.
+    const backend = reaping.backend;
+    const reapIfIdle = backend.reapIfIdle.bind(backend);
+    let reapedUnderBurst = 0;
     const answers: Answer[] = [];
     const bodies: string[] = [];
-    for (let round = 0; round < 6; round++) {
+    for (let round = 0; round < 20 && reapedUnderBurst < 6; round++) {
       await post(`${reaping.gateway.url}/function/tally`, `scale-down-warm-${round}`).then((r) => answers.push(r));
       bodies.push(`scale-down-warm-${round}`);
       await pastIdleTimeout();
+      const outcomes: string[] = [];
+      backend.reapIfIdle = async (name, idleMs) => {
+        const outcome = await reapIfIdle(name, idleMs);
+        outcomes.push(outcome);
+        return outcome;
+      };
       // The sweep decides in this tick, before any call of the burst has reached the gateway.
       const sweep = reaping.gateway.reaper.sweep();
       const burst = Array.from({ length: 30 }, (_, i) => `scale-down-${round}-${i}`);
       bodies.push(...burst);
       answers.push(...(await Promise.all(burst.map((b) => post(`${reaping.gateway.url}/function/tally`, b)))));
       await sweep;
+      backend.reapIfIdle = reapIfIdle;
+      if (outcomes.includes('reaped')) reapedUnderBurst++;
     }
+    expect(reapedUnderBurst).toBe(6);
     await pastIdleTimeout();
     await reaping.gateway.reaper.sweep();
     await eventually('a scale to zero after the last burst', () => history.values.at(-1) === 0);
@@ -283,8 +297,7 @@ describe('the Kubernetes backend against a real API server', () => {
     expect(answers.filter((r) => r.status !== 200)).toEqual([]);
     const counts = countsByBody(tallyFile);
     expect(bodies.filter((b) => counts.get(b) !== 1)).toEqual([]);
-    // Every round's sweep really scaled it down under its burst, and every one was followed by a wake.
-    const downs = history.values.filter((v) => v === 0).length;
-    expect(downs).toBeGreaterThanOrEqual(6);
+    // Every scale-down under a burst was seen by the API server, and each was followed by a wake.
+    expect(history.values.filter((v) => v === 0).length).toBeGreaterThanOrEqual(6);
   });
 });
