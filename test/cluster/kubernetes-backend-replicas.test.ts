@@ -107,6 +107,8 @@ describe('the reaper with two gateway replicas', () => {
     const late = await startKubernetesGateway({ kubeconfig: cluster.kubeconfigPath, namespace, identity: 'gateway-late', activityPublishMs: 2500 });
     gateways.push(late);
     await waitFor('the function asleep', async () => history.values.at(-1) === 0);
+    // Asleep as that replica sees it too: with its pod still listed, its call would not wake anything.
+    await waitFor('the third replica to see no ready pod', async () => late.backend.readyEndpoints('slow').length === 0);
     const from = history.values.length;
     // When a call through it wakes the function and lasts three idle timeouts: its pod is Ready
     // for the holder long before the holder hears of the call
