@@ -11,6 +11,8 @@ export * from './function-object.js';
 export * from './functions-folder.js';
 export * from './gateway.js';
 export * from './gateway-image.js';
+export * from './gateway-monitor.js';
+export * from './grafana-dashboard.js';
 export * from './labels.js';
 export * from './platform.js';
 export * from './pod-security.js';

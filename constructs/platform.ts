@@ -14,6 +14,8 @@ import { clusterScoped } from './cluster-scoped.js';
 import { platformLabels } from './labels.js';
 import { checkDnsLabel } from './prop-checks.js';
 import { defaultNamespace } from './default-namespace.js';
+import { GatewayMonitor, type GatewayMonitorProps } from './gateway-monitor.js';
+import { GrafanaDashboard } from './grafana-dashboard.js';
 
 /** Properties of {@link Platform}. */
 export interface PlatformProps {
@@ -49,6 +51,18 @@ export interface PlatformProps {
    * @default - no controller
    */
   readonly controller?: Omit<FunctionControllerProps, 'namespace'>;
+  /**
+   * A prometheus-operator ServiceMonitor or PodMonitor for the gateway's `/metrics`. Needs the
+   * operator's CRDs in the cluster.
+   * @default - none
+   */
+  readonly metricsMonitor?: Omit<GatewayMonitorProps, 'namespace'>;
+  /**
+   * A ConfigMap with the Grafana dashboard, labelled `grafana_dashboard: "1"` for Grafana's
+   * dashboard sidecar. Synth writes the dashboard file either way.
+   * @default false
+   */
+  readonly grafanaDashboard?: boolean;
 }
 
 /** Namespace, Function CRD, gateway, the shared bootstrap and the NetworkPolicy. */
@@ -71,6 +85,8 @@ export class Platform extends Construct {
   public readonly bootstrap: BootstrapConfigMap;
   public readonly networkPolicy: FunctionNetworkPolicy;
   public readonly controller?: FunctionController;
+  public readonly metricsMonitor?: GatewayMonitor;
+  public readonly grafanaDashboard?: GrafanaDashboard;
 
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
@@ -109,5 +125,7 @@ export class Platform extends Construct {
         namespace: this.namespace,
       });
     }
+    if (props.metricsMonitor !== undefined) this.metricsMonitor = new GatewayMonitor(this, 'MetricsMonitor', { ...props.metricsMonitor, namespace: this.namespace });
+    if (props.grafanaDashboard ?? false) this.grafanaDashboard = new GrafanaDashboard(this, 'GrafanaDashboard', { namespace: this.namespace });
   }
 }

@@ -20,12 +20,12 @@ export class PoormanFaasChart extends Chart {
   public readonly functions: FunctionsFolder;
 
   public constructor(scope: Construct, id: string, props: PoormanFaasChartProps = {}) {
-    const { namespace, createNamespace, createCrd, gateway, controller, labels, disableResourceNameHashes, ...folder } = props;
+    const { namespace, createNamespace, createCrd, gateway, controller, metricsMonitor, grafanaDashboard, labels, disableResourceNameHashes, ...folder } = props;
     super(scope, id, { labels, disableResourceNameHashes: disableResourceNameHashes ?? true });
     const { bootstrapSource, image } = folder;
     // Whoever writes only Function objects needs the controller that turns them into workloads.
     const controllerProps = controller ?? (folder.functionWorkloads === 'controller' ? { functionImage: image } : undefined);
-    this.platform = new Platform(this, 'Platform', { namespace, createNamespace, createCrd, gateway, bootstrapSource, controller: controllerProps });
+    this.platform = new Platform(this, 'Platform', { namespace, createNamespace, createCrd, gateway, bootstrapSource, controller: controllerProps, metricsMonitor, grafanaDashboard });
     this.functions = new FunctionsFolder(this, 'Functions', { ...folder, namespace: this.platform.namespace });
   }
 }

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { FunctionsFolder } from '../constructs/functions-folder.js';
+import { GRAFANA_DASHBOARD_FILE, grafanaDashboardJson } from '../constructs/grafana-dashboard.js';
 import { PoormanFaasChart } from '../constructs/poorman-faas-chart.js';
 import type { SynthSettings } from './synth-settings.js';
 import { manifestsYaml } from './manifests-yaml.js';
@@ -16,6 +17,8 @@ export const CHART_NAME = 'poorman-faas';
 export interface SynthResult {
   /** The YAML file written. */
   readonly file: string;
+  /** The Grafana dashboard written, in a sub-folder so `kubectl apply -f <outDir>` does not read it. */
+  readonly dashboardFile: string;
   /** The folder the functions were read from. */
   readonly functionsDir: string;
   readonly functions: number;
@@ -24,7 +27,7 @@ export interface SynthResult {
 
 /** What synth tells a person it did; an empty folder is worth a hint, not an error. */
 export function synthSummary(result: SynthResult): string {
-  const wrote = `wrote ${result.file}: ${result.objects} objects for ${result.functions} ${result.functions === 1 ? 'function' : 'functions'}`;
+  const wrote = `wrote ${result.file}: ${result.objects} objects for ${result.functions} ${result.functions === 1 ? 'function' : 'functions'}, and the Grafana dashboard ${result.dashboardFile}`;
   return result.functions > 0 ? wrote : `${wrote}\nno *.py scripts in ${result.functionsDir}, so only the platform; create one with: faas new hello`;
 }
 
@@ -38,5 +41,8 @@ export async function synthApp(settings: SynthSettings): Promise<SynthResult> {
   mkdirSync(settings.outDir, { recursive: true });
   // One file, in apply order (namespace and CRD first): what `kubectl apply -f dist/` wants.
   writeFileSync(file, manifestsYaml(manifests));
-  return { file, functionsDir: settings.functionsDir, functions: functions.length, objects: manifests.length };
+  const dashboardFile = join(settings.outDir, 'grafana', GRAFANA_DASHBOARD_FILE);
+  mkdirSync(join(settings.outDir, 'grafana'), { recursive: true });
+  writeFileSync(dashboardFile, grafanaDashboardJson());
+  return { file, dashboardFile, functionsDir: settings.functionsDir, functions: functions.length, objects: manifests.length };
 }

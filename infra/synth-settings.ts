@@ -6,10 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import type { PoormanFaasProps } from '../constructs/poorman-faas-chart.js';
 
 export const CONFIG_FILE = 'faas.config.json';
+
+const MonitorKindSchema = Type.Union([Type.Literal('ServiceMonitor'), Type.Literal('PodMonitor')]);
+const MonitorSchema = Type.Object(
+  {
+    kind: Type.Optional(MonitorKindSchema),
+    labels: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'For the Prometheus\'s monitor selector, such as { "release": "kube-prometheus-stack" }.' })),
+    interval: Type.Optional(Type.String({ minLength: 1, description: 'Scrape interval, a Prometheus duration such as 30s.' })),
+  },
+  { additionalProperties: false },
+);
 
 /** `faas.config.json`: every key optional. */
 export const FaasConfigSchema = Type.Object(
@@ -20,6 +30,12 @@ export const FaasConfigSchema = Type.Object(
     gatewayImage: Type.Optional(Type.String({ minLength: 1, description: 'Gateway container image.' })),
     functionImage: Type.Optional(Type.String({ minLength: 1, description: 'Image with Python and uv for function pods.' })),
     functionWorkloads: Type.Optional(Type.Union([Type.Literal('synth'), Type.Literal('controller')])),
+    metricsMonitor: Type.Optional(
+      Type.Union([MonitorKindSchema, MonitorSchema], {
+        description: 'A prometheus-operator monitor for the gateway\'s /metrics: "ServiceMonitor", "PodMonitor", or { "kind", "labels", "interval" }.',
+      }),
+    ),
+    grafanaDashboard: Type.Optional(Type.Boolean({ description: 'A ConfigMap with the Grafana dashboard for Grafana\'s sidecar.' })),
   },
   { additionalProperties: false },
 );
@@ -48,6 +64,8 @@ export function synthSettings(flags: SynthFlags = {}, env: NodeJS.ProcessEnv = p
       ...(config.gatewayImage === undefined ? {} : { gateway: { image: config.gatewayImage } }),
       ...(config.functionImage === undefined ? {} : { image: config.functionImage }),
       ...(config.functionWorkloads === undefined ? {} : { functionWorkloads: config.functionWorkloads }),
+      ...(config.metricsMonitor === undefined ? {} : { metricsMonitor: typeof config.metricsMonitor === 'string' ? { kind: config.metricsMonitor } : config.metricsMonitor }),
+      ...(config.grafanaDashboard === undefined ? {} : { grafanaDashboard: config.grafanaDashboard }),
     },
   };
 }
@@ -66,9 +84,12 @@ function readConfig(file: string): FaasConfig {
   } catch (error) {
     throw new Error(`${file}: not valid JSON (${(error as Error).message}); fix the syntax or delete the file`);
   }
-  const problems = [...Value.Errors(FaasConfigSchema, parsed)].map(
-    (problem) => `${file}: ${problem.path === '' ? 'the file' : `'${problem.path.slice(1)}'`} ${problem.message.toLowerCase()}`,
-  );
+  const problems = [...Value.Errors(FaasConfigSchema, parsed)].map((problem) => {
+    const where = problem.path === '' ? 'the file' : `'${problem.path.slice(1).replaceAll('/', '.')}'`;
+    // A union's own message ("expected union value") says nothing of what it takes; its description does.
+    const takes = problem.type === ValueErrorType.Union && typeof problem.schema.description === 'string' ? ` (${problem.schema.description})` : '';
+    return `${file}: ${where} ${problem.message.toLowerCase()}${takes}`;
+  });
   if (problems.length > 0) {
     const keys = Object.keys(FaasConfigSchema.properties).join(', ');
     throw new Error(`${problems.join('\n')}\n(known keys: ${keys})`);

@@ -22,7 +22,7 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 describe('synthApp', () => {
   it('writes the platform and every function to one YAML file', async () => {
     const result = await synthApp(synthSettings({ functions: GOOD, out: work }, {}, work));
-    expect(result).toStrictEqual({ file: join(work, 'poorman-faas.k8s.yaml'), functionsDir: GOOD, functions: 1, objects: 14 });
+    expect(result).toStrictEqual({ file: join(work, 'poorman-faas.k8s.yaml'), dashboardFile: join(work, 'grafana', 'poorman-faas-dashboard.json'), functionsDir: GOOD, functions: 1, objects: 14 });
     const docs = parseAllDocuments(readFileSync(result.file, 'utf8')).map((doc) => doc.toJS() as { kind: string; metadata: { name: string } });
     expect(docs.filter((doc) => doc.metadata.name === 'ok').map((doc) => doc.kind)).toStrictEqual([
       'Deployment',
@@ -37,7 +37,7 @@ describe('synthApp', () => {
     const result = await synthApp(synthSettings({ functions: work, out: join(work, 'out') }, {}, work));
     expect(result.functions).toBe(0);
     expect(synthSummary(result)).toBe(
-      `wrote ${result.file}: 9 objects for 0 functions\nno *.py scripts in ${work}, so only the platform; create one with: faas new hello`,
+      `wrote ${result.file}: 9 objects for 0 functions, and the Grafana dashboard ${result.dashboardFile}\nno *.py scripts in ${work}, so only the platform; create one with: faas new hello`,
     );
   });
 
