@@ -6,6 +6,7 @@ import type { FunctionDefinition } from '../../constructs/spec/function-definiti
 import type { Backend, ReplicaCounts } from '../../gateway/backends/backend.js';
 
 export class StaticBackend implements Backend {
+  readonly keepsPrivateFiles = false;
   readonly kind = 'local' as const;
   private readonly definitions: ReadonlyMap<string, FunctionDefinition>;
 

@@ -3,8 +3,11 @@
  * `{"script": base64, "dot_file": base64?, "option": {"user", "replica"}}`.
  *
  * - `script`: the PEP 723 script, base64 (line breaks allowed, as `base64` wraps).
- * - `dot_file` (or `dotFile`): an optional base64 `.env` file; its variables override the
- *   script's `env`.
+ * - `dot_file` (or `dotFile`): an optional base64 `.env` or INI file. It often holds
+ *   credentials, so it never goes into the script, its spec or a ConfigMap: under `faas dev` it is
+ *   a file only the user can read beside the deployed script, given to the function as
+ *   `$FAAS_DOT_FILE`, its `KEY=value` lines as environment over the script's `env`. The Kubernetes
+ *   gateway may not write Secrets and refuses it, saying how to make the Secret instead.
  * - `option.replica`: replicas kept running (`min-replicas`; `max-replicas` is raised to it).
  * - `option.name`: the function's name. Without it the seed made up a fresh name per upload;
  *   here the name is `<user>-<first 8 hex of the script's sha256>` (`fn-…` without a user),
@@ -18,7 +21,6 @@ import type { IncomingMessage } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import type { AdminHandler } from './admin-context.js';
 import { AdminError } from './admin-error.js';
-import { parseDotEnv } from './dot-env.js';
 import { parseJsonBody, readBody } from './json-body.js';
 import { checkFunctionName, scriptDefinition, type OverrideFields, type SpecOverrides } from './script-definition.js';
 import { storeFunction } from './store-function.js';
@@ -47,14 +49,16 @@ export const adminPython: AdminHandler = async ({ req, res, deps }) => {
 
   const overrides: { -readonly [K in keyof SpecOverrides]: SpecOverrides[K] } = {};
   const fields: OverrideFields = {};
-  const dotFile = body.dot_file ?? body.dotFile;
-  if (dotFile) {
-    const field = body.dot_file ? 'dot_file' : 'dotFile';
-    const parsed = parseDotEnv(decodeBase64(dotFile, field, 'base64 < .env', name), `field '${field}'`);
-    if (!parsed.ok) {
-      throw new AdminError('bad_request', `field '${field}' is not a valid .env file: ${parsed.errors.join('; ')}`, { function: name, errors: parsed.errors });
-    }
-    [overrides.env, fields.env] = [parsed.env, field];
+  const field = body.dot_file ? 'dot_file' : 'dotFile';
+  const encoded = body.dot_file ?? body.dotFile;
+  const dotFile = encoded ? decodeBase64(encoded, field, 'base64 < your-config.ini', name) : undefined;
+  if (dotFile !== undefined && !deps.backend.keepsPrivateFiles) {
+    throw new AdminError(
+      'bad_request',
+      `field '${field}': the ${deps.backend.kind} gateway keeps no credentials, and a dot file is not written into a Function object; ` +
+        `put it in a Secret (kubectl create secret generic ${name}-config --from-file=dot_file=your-config.ini) and list it in the script's [tool.faas] secrets = ["${name}-config"]; the function reads /var/faas/secrets/${name}-config/dot_file`,
+      { function: name, errors: [`field '${field}': not accepted by the ${deps.backend.kind} gateway; use a Secret`] },
+    );
   }
   const replica = body.option?.replica;
   if (replica !== undefined) {
@@ -68,7 +72,7 @@ export const adminPython: AdminHandler = async ({ req, res, deps }) => {
     (script) => (replica !== undefined && replica > script.maxReplicas ? { ...overrides, maxReplicas: replica } : overrides),
     fields,
   );
-  await storeFunction(deps, definition, `/admin/python (user ${JSON.stringify(body.option?.user ?? '')})`);
+  await storeFunction(deps, definition, `/admin/python (user ${JSON.stringify(body.option?.user ?? '')})`, { dotFile });
   sendJson(res, 200, { url: functionUrl(req, deps.pathPrefix ?? '', name), code: 200, message: 'success', function: name });
 };
 

@@ -74,10 +74,24 @@ export interface Endpoints {
   readyEndpoints(name: string): readonly string[];
 }
 
+/**
+ * Files that go with a script but never into it, its spec or a ConfigMap: the seed's `dot_file`,
+ * which often holds credentials.
+ */
+export interface PrivateFiles {
+  /** The text of the dot file; undefined removes one the function had. */
+  readonly dotFile: string | undefined;
+}
+
 /** Writes that the admin API needs: deploy or replace a function, remove it. */
 export interface FunctionStore {
-  /** `created` or `updated`; throws SpecError for an invalid definition. */
-  deploy(definition: FunctionDefinition): Promise<'created' | 'updated'>;
+  /**
+   * `created` or `updated`; throws SpecError for an invalid definition. `files` absent: the
+   * function keeps the private files it has.
+   */
+  deploy(definition: FunctionDefinition, files?: PrivateFiles): Promise<'created' | 'updated'>;
+  /** Whether this backend can keep private files; one that cannot is never given any. */
+  readonly keepsPrivateFiles: boolean;
   /** false when there was no such function. */
   remove(name: string): Promise<boolean>;
 }

@@ -135,15 +135,23 @@ describe('the admin API with the controller', () => {
     expect(controller!.reconciler.writes).toEqual(writes);
   });
 
-  it('builds a function uploaded in the seed\'s form (POST /admin/python) with its env and replica count', async () => {
+  it('builds a function uploaded in the seed\'s form (POST /admin/python) with its replica count', async () => {
     const b64 = (text: string) => Buffer.from(text).toString('base64');
-    const uploaded = await admin('POST', '/admin/python', { script: b64(script('hi')), dot_file: b64('MODE=fast\n'), option: { name: 'seeded', replica: 1 } });
+    const uploaded = await admin('POST', '/admin/python', { script: b64(script('hi')), option: { name: 'seeded', replica: 1 } });
     expect(uploaded.status).toBe(200);
     expect(uploaded.json.function).toBe('seeded');
     await reconciled('seeded');
-    const deployment = await cluster.getJson(['deployment', 'seeded', '-n', namespace]);
-    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'MODE', value: 'fast' });
     expect((await cluster.getJson(['hpa', 'seeded', '-n', namespace])).spec.minReplicas).toBe(1);
+  });
+
+  it('refuses a dot_file, which would land in plain text in the Function object, saying how to make a Secret', async () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const uploaded = await admin('POST', '/admin/python', { script: b64(script('hi')), dot_file: b64('DB_PASSWORD=hunter2\n'), option: { name: 'dotted' } });
+    expect(uploaded.status).toBe(400);
+    expect(uploaded.json).toMatchObject({ function: 'dotted', message: expect.stringContaining('kubectl create secret generic dotted-config --from-file=dot_file=') });
+    const listed = await cluster.kubectl(['get', 'functions.faas.poorman.dev', '-n', namespace, '-o', 'name']);
+    expect(listed).not.toContain('dotted');
+    expect(await cluster.kubectl(['get', 'functions.faas.poorman.dev', '-n', namespace, '-o', 'yaml'])).not.toContain('hunter2');
   });
 
   it('deletes the Function on DELETE /system/functions, and the collector what it owned', async () => {

@@ -357,7 +357,10 @@ describe('POST /admin/python (the seed\'s upload form)', () => {
     expect(status).toBe(200);
     const name = `frank-${definition('x').sourceHash.slice(0, 8)}`;
     expect(json).toEqual({ url: `${api.url}/function/${name}`, code: 200, message: 'success', function: name });
-    expect(backend.functions().get(name)).toMatchObject({ env: { GREETING: 'hi', HIDDEN_MESSAGE: 'secret', MODE: 'fast' }, minReplicas: 1 });
+    // The dot file goes to the backend as a private file, never into the script or its env.
+    expect(backend.functions().get(name)).toMatchObject({ env: { GREETING: 'hi' }, minReplicas: 1 });
+    expect(backend.functions().get(name)!.source).not.toContain('secret');
+    expect(backend.privateFiles.get(name)).toEqual({ dotFile: 'HIDDEN_MESSAGE="secret"\n# comment\nexport MODE=fast\n' });
     expect((await call('POST', '/admin/python', body)).json.function).toBe(name);
     expect([...backend.functions().keys()].filter((n) => n.startsWith('frank-'))).toHaveLength(1);
   });
@@ -372,9 +375,9 @@ describe('POST /admin/python (the seed\'s upload form)', () => {
     const notBase64 = await call('POST', '/admin/python', { script: 'not base64!', option: { name: 'x1' } });
     expect(notBase64.status).toBe(400);
     expect(notBase64.json.message).toContain("field 'script' is not base64");
-    const badEnv = await call('POST', '/admin/python', { script: b64(HELLO), dot_file: b64('OK=1\n2BAD=x\n'), option: { name: 'x2' } });
-    expect(badEnv.status).toBe(400);
-    expect(badEnv.json).toMatchObject({ function: 'x2', errors: [expect.stringContaining("field 'dot_file' line 2")] });
+    const notText = await call('POST', '/admin/python', { script: b64(HELLO), dot_file: Buffer.from([0xff, 0xfe, 0x00]).toString('base64'), option: { name: 'x2' } });
+    expect(notText.status).toBe(400);
+    expect(notText.json).toMatchObject({ function: 'x2', message: expect.stringContaining("field 'dot_file' does not decode to UTF-8 text") });
     const badScript = await call('POST', '/admin/python', { script: b64(BAD), option: { name: 'x3' } });
     expect(badScript.status).toBe(400);
     expect(badScript.json.errors[0]).toMatch(/^x3\.py:5: /);

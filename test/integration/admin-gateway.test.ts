@@ -4,7 +4,7 @@
  * real uv, and answers calls, while a refused deploy leaves every other function serving.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -18,6 +18,7 @@ import { call, startTestGateway } from '../support/test-gateway.js';
 
 const INSPECT = readFileSync(new URL('../fixtures/admin/inspect.py', import.meta.url), 'utf8');
 const BAD = readFileSync(new URL('../fixtures/admin/bad-metadata.py', import.meta.url), 'utf8');
+const INI_READER = readFileSync(new URL('../fixtures/admin/ini_reader.py', import.meta.url), 'utf8');
 const auth = `Basic ${Buffer.from(`${TEST_CREDENTIALS.user}:${TEST_CREDENTIALS.password}`).toString('base64')}`;
 
 let root: string;
@@ -98,6 +99,22 @@ describe('the admin API in the gateway, over local uv processes', () => {
     expect(uploaded.json).toEqual({ url: `${gateway.url}/function/seeded`, code: 200, message: 'success', function: 'seeded' });
     const response = await call(uploaded.json.url, { method: 'POST', body: 'b' });
     expect(response.json).toMatchObject({ mode: 'seed', body: 'b' });
+    // Kept out of the script and its spec, in a file only the user can read.
+    expect(readFileSync(join(root, '.faas', 'functions', 'seeded.py'), 'utf8')).not.toContain('seed"');
+    expect((await admin('GET', '/system/function/seeded')).json.envVars).toEqual({ GREETING: 'hi' });
+    expect(statSync(join(root, '.faas', 'functions', 'seeded.dot_file')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(root, '.faas', 'functions')).mode & 0o777).toBe(0o700);
+  });
+
+  it('gives an INI dot_file to the function beside its script, its KEY = value lines as environment; a new one restarts it', async () => {
+    const ini = (port: number) => Buffer.from(`; the seed's your-config.ini\n[db]\nDB_HOST = db.internal\nport = ${port}\n`).toString('base64');
+    const uploaded = await admin('POST', '/admin/python', { script: Buffer.from(INI_READER).toString('base64'), dot_file: ini(5432), option: { name: 'configured' } });
+    expect(uploaded.status).toBe(200);
+    expect((await call(uploaded.json.url, { method: 'POST' })).json).toEqual({ beside_script: true, db_host: 'db.internal', db_port: '5432', env_host: 'db.internal', env_port: '5432' });
+    expect((await admin('POST', '/admin/python', { script: Buffer.from(INI_READER).toString('base64'), dot_file: ini(6543), option: { name: 'configured' } })).status).toBe(200);
+    expect((await call(uploaded.json.url, { method: 'POST' })).json).toMatchObject({ db_port: '6543', env_port: '6543' });
+    expect((await admin('DELETE', '/system/functions', { functionName: 'configured' })).status).toBe(202);
+    expect(existsSync(join(root, '.faas', 'functions', 'configured.dot_file'))).toBe(false);
   });
 
   it('removes a function: its file goes and calls to it answer 404', async () => {

@@ -56,6 +56,7 @@ interface Instance {
 }
 
 export class HttpServerBackend implements Backend {
+  readonly keepsPrivateFiles = false;
   readonly kind = 'local' as const;
   /** Servers started, per function. */
   readonly starts = new Map<string, number>();

@@ -5,10 +5,13 @@
  */
 import { EventEmitter } from 'node:events';
 import type { FunctionDefinition } from '../../constructs/spec/function-definition.js';
-import type { Backend, ReplicaCounts, StartFailure } from '../../gateway/backends/backend.js';
+import type { Backend, PrivateFiles, ReplicaCounts, StartFailure } from '../../gateway/backends/backend.js';
 
 export class MemoryBackend implements Backend {
   readonly kind = 'local' as const;
+  readonly keepsPrivateFiles = true;
+  /** What each deploy was given besides the script, by function. */
+  readonly privateFiles = new Map<string, PrivateFiles>();
   private readonly defs = new Map<string, FunctionDefinition>();
   private readonly counts = new Map<string, number>();
   private readonly events = new EventEmitter();
@@ -50,8 +53,9 @@ export class MemoryBackend implements Backend {
     return [];
   }
 
-  async deploy(definition: FunctionDefinition): Promise<'created' | 'updated'> {
+  async deploy(definition: FunctionDefinition, files?: PrivateFiles): Promise<'created' | 'updated'> {
     const existed = this.defs.has(definition.name);
+    if (files !== undefined) this.privateFiles.set(definition.name, files);
     this.afterLag(() => {
       this.defs.set(definition.name, definition);
       if (!existed) this.counts.set(definition.name, definition.minReplicas);

@@ -64,6 +64,8 @@ interface FunctionObject extends KubernetesObject {
  * gateway never polls and never needs rights on Deployments themselves.
  */
 export class KubernetesBackend implements Backend {
+  /** The gateway has no right to write Secrets, and nothing private goes into a Function object. */
+  readonly keepsPrivateFiles = false;
   readonly kind = 'kubernetes' as const;
   /** The function pods' logs, for the web UI. */
   readonly functionLogs: PodLogs;

@@ -12,7 +12,7 @@
  * fresh attempt. An instance that dies after it was ready is restarted with a backoff.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -21,10 +21,11 @@ import type { FunctionDefinition, ScriptError } from '../../../constructs/spec/f
 import { functionNameFromStem } from '../../../constructs/spec/function-name.js';
 import { listScripts, loadFunctionFiles } from '../../../constructs/spec/load-folder.js';
 import { SpecError } from '../../../constructs/spec/spec-error.js';
-import type { Backend, PoolWake, ReplicaCounts, StartFailure } from '../backend.js';
+import type { Backend, PoolWake, PrivateFiles, ReplicaCounts, StartFailure } from '../backend.js';
 import { FunctionConflict } from '../function-conflict.js';
 import type { BackendLogger } from './backend-logger.js';
 import { devSecretsEnv } from './dev-secrets.js';
+import { dotFileEnv } from './dot-file-env.js';
 import { FunctionInstances } from './function-instances.js';
 import { FunctionProcess } from './function-process.js';
 import { FunctionsWatcher } from './functions-watcher.js';
@@ -98,6 +99,7 @@ const DEFAULT_BOOTSTRAP = fileURLToPath(new URL('../../bootstrap/bootstrap.py', 
 
 export class LocalBackend implements Backend {
   readonly kind = 'local' as const;
+  readonly keepsPrivateFiles = true;
   readonly functionsDir: string;
   readonly deployedDir: string;
   /** What each function's processes wrote lately, for the UI. */
@@ -200,7 +202,7 @@ export class LocalBackend implements Backend {
     return this.byName.get(name)?.pids() ?? [];
   }
 
-  async deploy(def: FunctionDefinition): Promise<'created' | 'updated'> {
+  async deploy(def: FunctionDefinition, files?: PrivateFiles): Promise<'created' | 'updated'> {
     return this.serially(async () => {
       const own = await this.usersScript(def.name);
       if (own !== undefined) {
@@ -210,20 +212,36 @@ export class LocalBackend implements Backend {
         );
       }
       const file = join(this.deployedDir, `${def.name}.py`);
+      const dotFile = this.dotFilePath(def.name);
       const previous = existsSync(file) ? await readFile(file, 'utf8') : undefined;
-      await mkdir(this.deployedDir, { recursive: true });
+      const previousDot = existsSync(dotFile) ? await readFile(dotFile, 'utf8') : undefined;
+      // Private: the dot file often holds credentials, and the folder is the user's alone.
+      await mkdir(this.deployedDir, { recursive: true, mode: 0o700 });
       await writeFile(file, def.source);
+      if (files !== undefined) await writePrivate(dotFile, files.dotFile);
       const errors = await this.load();
       const mine = errors.filter((error) => resolve(error.file) === file);
       if (mine.length > 0) {
         // Leave the folder as it was: a rejected deploy changes nothing.
         if (previous === undefined) await unlink(file);
         else await writeFile(file, previous);
+        await writePrivate(dotFile, previousDot);
         await this.load();
         throw new SpecError(mine);
       }
+      // The same script with another dot file: its instances stop, and the next start reads the new one.
+      const instances = this.byName.get(def.name);
+      if (instances && files !== undefined && files.dotFile !== previousDot && previous === def.source) {
+        await instances.stopAll();
+        if (def.minReplicas > 0 && !this.stopped) void instances.scale(def.minReplicas);
+      }
       return previous === undefined ? 'created' : 'updated';
     });
+  }
+
+  /** The dot file of a function deployed through the API, beside its script. */
+  private dotFilePath(name: string): string {
+    return join(this.deployedDir, `${name}.dot_file`);
   }
 
   async remove(name: string): Promise<boolean> {
@@ -240,6 +258,7 @@ export class LocalBackend implements Backend {
       await unlink(file).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });
+      await writePrivate(this.dotFilePath(name), undefined);
       await this.load();
       await instances.settled();
       return true;
@@ -364,7 +383,15 @@ export class LocalBackend implements Backend {
   private async launch(def: FunctionDefinition, logger: BackendLogger): Promise<FunctionProcess> {
     const python = await this.environments.interpreter(def);
     const startTimeoutMs = this.options.startTimeoutMs ?? 30_000;
-    const env = { ...def.env, ...devSecretsEnv(def, this.secretsDir, logger), ...PROCESS_ENV };
+    const dotFile = this.dotFilePath(def.name);
+    const dot = dirname(resolve(def.file)) === this.deployedDir && existsSync(dotFile) ? dotFile : undefined;
+    const env = {
+      ...def.env,
+      // The dot file overrides the script's env, as the seed did; FAAS_DOT_FILE is the file itself.
+      ...(dot !== undefined && { ...dotFileEnv(await readFile(dot, 'utf8')), FAAS_DOT_FILE: dot }),
+      ...devSecretsEnv(def, this.secretsDir, logger),
+      ...PROCESS_ENV,
+    };
     const environment = this.poolEnvironment(def, python);
     if (environment) {
       const claimed = this.pool.claim(environment.key);
@@ -469,6 +496,13 @@ export class LocalBackend implements Backend {
     }
     return instances;
   }
+}
+
+/** Writes `text` readable by the user alone, or removes the file when there is none. */
+async function writePrivate(file: string, text: string | undefined): Promise<void> {
+  if (text === undefined) return rm(file, { force: true });
+  await writeFile(file, text, { mode: 0o600 });
+  await chmod(file, 0o600);
 }
 
 function subscribe<T>(listeners: Set<T>, listener: T): () => void {
