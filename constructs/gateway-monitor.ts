@@ -11,6 +11,9 @@ import { defaultNamespace } from './default-namespace.js';
 
 export type MonitorKind = 'ServiceMonitor' | 'PodMonitor';
 
+/** The prometheus-operator's API group: its CRDs come with the operator, never with these manifests. */
+export const MONITORING_GROUP = 'monitoring.coreos.com';
+
 /** Properties of {@link GatewayMonitor}. */
 export interface GatewayMonitorProps {
   /**
@@ -54,7 +57,7 @@ export class GatewayMonitor extends Construct {
     const endpoint = { port: 'http', path: '/metrics', interval };
     const gatewayLabels = platformLabels(GATEWAY_NAME, 'gateway');
     this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'monitoring.coreos.com/v1',
+      apiVersion: `${MONITORING_GROUP}/v1`,
       kind: this.kind,
       metadata: { name: GATEWAY_NAME, namespace, labels: { ...platformLabels(GATEWAY_NAME, 'monitoring'), ...props.labels } },
       spec:

@@ -10,6 +10,7 @@ import type { PoormanFaasProps } from '../../constructs/poorman-faas-chart.js';
 import { synthesizeManifests, type Manifest } from '../../constructs/synthesize-manifests.js';
 import { FUNCTION_API_VERSION, FUNCTION_GROUP, FUNCTION_KIND } from '../../constructs/function-api.js';
 import { GATEWAY_NAME, GATEWAY_PORT } from '../../constructs/gateway.js';
+import { MONITORING_GROUP } from '../../constructs/gateway-monitor.js';
 import { apiGroup, kubernetesResource } from './kubernetes-resource.js';
 
 /** The Pulumi type token of {@link PoormanFaas}. */
@@ -95,7 +96,7 @@ export class PoormanFaas extends pulumi.ComponentResource {
   private createChildren(name: string, manifests: readonly Manifest[]): pulumi.CustomResource[] {
     const namespaces = new Map<string, pulumi.Resource>();
     const crds = new Map<string, pulumi.Resource>();
-    const customGroups = new Set([FUNCTION_GROUP]);
+    const customGroups = new Set([FUNCTION_GROUP, MONITORING_GROUP]);
     for (const m of manifests) if (m.kind === 'CustomResourceDefinition') customGroups.add(crdGroup(m));
 
     const ordered = [...manifests].sort((a, b) => rank(a) - rank(b));

@@ -19,6 +19,7 @@ describe.each<[string, PoormanFaasArgs]>([
   ['a namespace, images, two gateway replicas', { namespace: 'team-a', image: 'registry.test/uv:2', gateway: { image: 'registry.test/gw:2', replicas: 2 } }],
   ['the namespace and CRD managed elsewhere', { createNamespace: false, createCrd: false }],
   ['controller workloads: Function objects, the controller and its admission policy', { functionWorkloads: 'controller' }],
+  ["a PodMonitor and the dashboard's ConfigMap", { metricsMonitor: { kind: 'PodMonitor', labels: { release: 'prom' } }, grafanaDashboard: true }],
 ])('PoormanFaas and cdk8s, object by object (%s)', (_, props) => {
   let cdk8s: Manifest[];
   let pulumiObjects: Map<string, Registered>;
