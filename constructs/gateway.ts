@@ -35,7 +35,8 @@ export interface GatewayProps {
    */
   readonly image?: string;
   /**
-   * Gateway replicas. With more than one, a Lease lets one reaper act at a time.
+   * Gateway replicas. With more than one, a Lease lets one reaper act at a time, and a
+   * PodDisruptionBudget keeps all but one of them through a node drain.
    * @default 1
    */
   readonly replicas?: number;
@@ -92,6 +93,8 @@ export class Gateway extends Construct {
   public readonly roleBinding: k8s.KubeRoleBinding;
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
+  /** Only with more than one replica: a budget for a single replica would block every node drain. */
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
 
   public constructor(scope: Construct, id: string, props: GatewayProps = {}) {
     super(scope, id);
@@ -138,6 +141,13 @@ export class Gateway extends Construct {
         ports: [{ name: 'http', port: GATEWAY_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
+    if (this.replicas > 1) {
+      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata,
+        // One replica at a time: the others keep answering calls while a node drains.
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: gatewaySelector() } },
+      });
+    }
   }
 
   private podSpec(): k8s.PodSpec {

@@ -17,6 +17,7 @@ const BUILT_IN: Readonly<Record<string, ResourceClass>> = {
   'v1/Secret': k8s.core.v1.Secret,
   'v1/Service': k8s.core.v1.Service,
   'apps/v1/Deployment': k8s.apps.v1.Deployment,
+  'policy/v1/PodDisruptionBudget': k8s.policy.v1.PodDisruptionBudget,
   'autoscaling/v2/HorizontalPodAutoscaler': k8s.autoscaling.v2.HorizontalPodAutoscaler,
   'rbac.authorization.k8s.io/v1/Role': k8s.rbac.v1.Role,
   'rbac.authorization.k8s.io/v1/RoleBinding': k8s.rbac.v1.RoleBinding,

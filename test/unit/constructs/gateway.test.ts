@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Gateway } from '../../../constructs/gateway.js';
 
 type Manifest = { kind: string; metadata: { name: string }; spec?: any; rules?: unknown };
@@ -97,6 +98,17 @@ describe('Gateway', () => {
   it('passes extra environment variables after its own', () => {
     const env = synth({ env: { LOG_LEVEL: 'debug' } })('Deployment').spec.template.spec.containers[0].env;
     expect(env.at(-1)).toStrictEqual({ name: 'LOG_LEVEL', value: 'debug' });
+  });
+
+  it('keeps all but one of several replicas through a drain, and leaves a single replica drainable', () => {
+    const several = synth({ replicas: 3 });
+    const budget = several('PodDisruptionBudget');
+    expect(() => new PodDisruptionBudget(budget as never).validate()).not.toThrow();
+    expect(budget).toMatchObject({ apiVersion: 'policy/v1', metadata: { name: 'faas-gateway', namespace: 'faas', labels } });
+    expect(budget.spec.maxUnavailable).toBe(1);
+    expect(budget.spec.selector).toStrictEqual(several('Deployment').spec.selector);
+    expect(synth({ replicas: 1 })('PodDisruptionBudget')).toBeUndefined();
+    expect(synth()('PodDisruptionBudget')).toBeUndefined();
   });
 
   it('refuses bad props, naming the field and the value', () => {
