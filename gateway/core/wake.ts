@@ -2,12 +2,26 @@
  * Wake once. The first request for a function with no ready endpoint starts exactly one attempt;
  * every request that arrives meanwhile waits on that same attempt. Readiness comes from the
  * backend's endpoints-changed events: a waiter checks, takes the current "changed" signal, checks
- * again (so a flip between the two is never missed), then sleeps on the signal, its deadline or
- * its client leaving. The signal is replaced at each flip, waking every waiter at once.
+ * again for readiness and failure (so a flip between the two is never missed), then sleeps on the
+ * signal, its deadline or its client leaving. The signal is replaced at each flip, waking every
+ * waiter at once.
  */
 import type { BackendEvents, Endpoints, Scaler, StartFailure } from '../backends/backend.js';
-import { GatewayError } from '../http/errors.js';
 import { RoundRobin } from './balancer.js';
+
+/**
+ * How a wait ended. The core says what happened; the HTTP edge decides the answer. A wait that
+ * ends without an endpoint leaves the function as it was for the next caller.
+ */
+export type WakeOutcome =
+  | { readonly outcome: 'ready'; readonly endpoint: string }
+  /** `waiting` callers already wait on the start, the `queueLimit`; a tenth of the cold-start timeout is a fair wait before retrying. */
+  | { readonly outcome: 'queue_full'; readonly waiting: number; readonly queueLimit: number; readonly retryAfterSeconds: number }
+  /** The start this caller waited on failed (`failure` undefined: no reason was given); the next try is after `retryAfterMs`. */
+  | { readonly outcome: 'start_failed'; readonly failure: StartFailure | undefined; readonly retryAfterMs: number }
+  | { readonly outcome: 'cold_start_timeout'; readonly timeoutMs: number }
+  /** The caller went away first. */
+  | { readonly outcome: 'cancelled' };
 
 export interface WakeDeps {
   readonly backend: Scaler & Endpoints & BackendEvents;
@@ -46,7 +60,7 @@ function newSignal(): Signal {
   return { promise, fire };
 }
 
-type Outcome = 'changed' | 'timeout' | 'cancelled';
+type SleepOutcome = 'changed' | 'timeout' | 'cancelled';
 
 export class Waker {
   private readonly states = new Map<string, WakeState>();
@@ -69,17 +83,12 @@ export class Waker {
     return this.balancer.pick(name, this.deps.backend.readyEndpoints(name));
   }
 
-  /** Waits until `name` has a ready endpoint, starting it if nobody has; throws a GatewayError. */
-  async wait(name: string, cancel?: AbortSignal): Promise<string> {
+  /** Waits until `name` has a ready endpoint, starting it if nobody has, or says why it could not. */
+  async wait(name: string, cancel?: AbortSignal): Promise<WakeOutcome> {
     const state = this.state(name);
     const { queueLimit, coldStartTimeoutMs } = this.deps;
     if (queueLimit > 0 && state.waiters >= queueLimit) {
-      throw new GatewayError(
-        'queue_full',
-        `function "${name}" is starting and ${state.waiters} requests already wait for it (WAKE_QUEUE_LIMIT=${queueLimit}); retry shortly`,
-        name,
-        Math.max(1, Math.ceil(coldStartTimeoutMs / 10_000)),
-      );
+      return { outcome: 'queue_full', waiting: state.waiters, queueLimit, retryAfterSeconds: Math.max(1, Math.ceil(coldStartTimeoutMs / 10_000)) };
     }
     state.waiters++;
     const deadline = coldStartTimeoutMs > 0 ? this.now() + coldStartTimeoutMs : Infinity;
@@ -87,17 +96,20 @@ export class Waker {
     try {
       for (;;) {
         if (state.reaping !== undefined) {
-          if ((await this.sleep(state.reaping, deadline, cancel)) !== 'changed') return this.giveUp(name, cancel);
+          const slept = await this.sleep(state.reaping, deadline, cancel);
+          if (slept !== 'changed') return this.gaveUp(slept);
           continue;
         }
         const ready = this.balancer.pick(name, this.deps.backend.readyEndpoints(name));
-        if (ready !== undefined) return ready;
-        if (state.failures !== failuresAtArrival) throw this.failed(name, state);
-        this.ensureStarting(name, state);
+        if (ready !== undefined) return { outcome: 'ready', endpoint: ready };
+        if (state.failures !== failuresAtArrival || !this.ensureStarting(name, state)) return this.failed(state);
         const signal = (state.signal ??= newSignal());
         const readyNow = this.balancer.pick(name, this.deps.backend.readyEndpoints(name));
-        if (readyNow !== undefined) return readyNow;
-        if ((await this.sleep(signal.promise, deadline, cancel)) !== 'changed') return this.giveUp(name, cancel);
+        if (readyNow !== undefined) return { outcome: 'ready', endpoint: readyNow };
+        // A start can fail before the signal existed (a backend that fails at once): not missed either.
+        if (state.failures !== failuresAtArrival) return this.failed(state);
+        const slept = await this.sleep(signal.promise, deadline, cancel);
+        if (slept !== 'changed') return this.gaveUp(slept);
       }
     } finally {
       state.waiters--;
@@ -149,17 +161,17 @@ export class Waker {
     return state;
   }
 
-  private ensureStarting(name: string, state: WakeState): void {
-    if (state.startingSince !== undefined) return;
-    if (state.failure !== undefined && this.now() - state.failedAt < this.deps.startRetryBackoffMs) {
-      throw this.failed(name, state);
-    }
+  /** false while a failed start's backoff lasts: the caller gets that failure. */
+  private ensureStarting(name: string, state: WakeState): boolean {
+    if (state.startingSince !== undefined) return true;
+    if (state.failure !== undefined && this.now() - state.failedAt < this.deps.startRetryBackoffMs) return false;
     state.startingSince = this.now();
     this.deps.onColdStart?.(name);
     const desired = this.deps.backend.replicas(name).desired;
     this.deps.backend.scale(name, Math.max(1, desired)).catch((error: unknown) => {
       this.startFailed({ function: name, reason: `scale-up failed: ${(error as Error).message}`, logTail: '', at: new Date() });
     });
+    return true;
   }
 
   private endpointsChanged(name: string): void {
@@ -189,35 +201,21 @@ export class Waker {
     signal?.fire();
   }
 
-  private failed(name: string, state: WakeState): GatewayError {
-    const failure = state.failure;
-    const reason = failure?.reason ?? 'the start failed';
-    return new GatewayError(
-      'start_failed',
-      `function "${name}" could not start: ${reason}. Fix the script (its stderr is in logTail); the next request after ${this.deps.startRetryBackoffMs} ms tries again`,
-      name,
-      undefined,
-      { logTail: failure?.logTail ?? '' },
-    );
+  private failed(state: WakeState): WakeOutcome {
+    return { outcome: 'start_failed', failure: state.failure, retryAfterMs: this.deps.startRetryBackoffMs };
   }
 
-  private giveUp(name: string, cancel: AbortSignal | undefined): never {
-    // Nobody reads this answer; it only ends the wait.
-    if (cancel?.aborted) throw new GatewayError('bad_request', `the client calling "${name}" went away before it was ready`, name);
-    throw new GatewayError(
-      'cold_start_timeout',
-      `function "${name}" was not ready within ${this.deps.coldStartTimeoutMs} ms (COLD_START_TIMEOUT); it may still be installing dependencies — retry, or raise the timeout`,
-      name,
-    );
+  private gaveUp(slept: 'timeout' | 'cancelled'): WakeOutcome {
+    return slept === 'cancelled' ? { outcome: 'cancelled' } : { outcome: 'cold_start_timeout', timeoutMs: this.deps.coldStartTimeoutMs };
   }
 
-  private sleep(until: Promise<unknown>, deadline: number, cancel: AbortSignal | undefined): Promise<Outcome> {
+  private sleep(until: Promise<unknown>, deadline: number, cancel: AbortSignal | undefined): Promise<SleepOutcome> {
     if (cancel?.aborted) return Promise.resolve('cancelled');
     const remaining = deadline - this.now();
     if (remaining <= 0) return Promise.resolve('timeout');
-    return new Promise<Outcome>((resolve) => {
+    return new Promise<SleepOutcome>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
-      const finish = (outcome: Outcome): void => {
+      const finish = (outcome: SleepOutcome): void => {
         if (timer !== undefined) clearTimeout(timer);
         cancel?.removeEventListener('abort', onAbort);
         resolve(outcome);
