@@ -3,31 +3,13 @@
  * throw it; the router turns it into one JSON body.
  */
 import { FunctionConflict } from '../backends/function-conflict.js';
+import { ERROR_STATUS, type ErrorKind } from '../http/error-status.js';
 
-export type AdminErrorCode =
-  | 'bad_request'
-  | 'invalid_script'
-  | 'unauthorized'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'backend_failed'
-  | 'admin_disabled'
-  | 'internal';
-
-const STATUS: Readonly<Record<AdminErrorCode, number>> = {
-  bad_request: 400,
-  invalid_script: 400,
-  unauthorized: 401,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  backend_failed: 502,
-  admin_disabled: 503,
-  internal: 500,
-};
+/** The kinds the admin API answers with; their statuses are the gateway's one table. */
+export type AdminErrorCode = Extract<
+  ErrorKind,
+  'bad_request' | 'invalid_script' | 'unauthorized' | 'not_found' | 'method_not_allowed' | 'conflict' | 'payload_too_large' | 'backend_failed' | 'admin_disabled' | 'internal'
+>;
 
 export interface AdminErrorDetails {
   /** The function the request was about, when it names one. */
@@ -47,7 +29,7 @@ export class AdminError extends Error {
   ) {
     super(message);
     this.name = 'AdminError';
-    this.status = STATUS[code];
+    this.status = ERROR_STATUS[code];
   }
 
   /** The gateway's error body, `{error, message, function, errors?}`; `function` is null when none was named. */

@@ -1,25 +1,9 @@
 /**
- * Every error the gateway answers, in one table: kind → status. The body is always JSON
+ * The gateway's error answers: a kind from the one status table, and always a JSON body
  * `{error, message, function}` so a person (or faas-cli) sees which function and what to do.
  */
 import type { ServerResponse } from 'node:http';
-
-export const ERROR_STATUS = {
-  bad_request: 400,
-  not_found: 404,
-  request_timeout: 408,
-  invalid_function: 422,
-  payload_too_large: 413,
-  not_implemented: 501,
-  start_failed: 502,
-  upstream_error: 502,
-  queue_full: 503,
-  shutting_down: 503,
-  cold_start_timeout: 504,
-  upstream_timeout: 504,
-} as const;
-
-export type ErrorKind = keyof typeof ERROR_STATUS;
+import { ERROR_STATUS, type ErrorKind } from './error-status.js';
 
 export class GatewayError extends Error {
   override readonly name = 'GatewayError';
