@@ -30,6 +30,8 @@ export const FaasConfigSchema = Type.Object(
     gatewayImage: Type.Optional(Type.String({ minLength: 1, description: 'Gateway container image.' })),
     functionImage: Type.Optional(Type.String({ minLength: 1, description: 'Image with Python and uv for function pods.' })),
     functionWorkloads: Type.Optional(Type.Union([Type.Literal('synth'), Type.Literal('controller')])),
+    createNamespace: Type.Optional(Type.Boolean({ description: 'Write the Namespace; false when it is managed elsewhere.' })),
+    createCrd: Type.Optional(Type.Boolean({ description: 'Write the Function CRD (cluster-scoped); false to deploy with namespace-scoped rights once it is installed.' })),
     metricsMonitor: Type.Optional(
       Type.Union([MonitorKindSchema, MonitorSchema], {
         description: 'A prometheus-operator monitor for the gateway\'s /metrics: "ServiceMonitor", "PodMonitor", or { "kind", "labels", "interval" }.',
@@ -64,6 +66,8 @@ export function synthSettings(flags: SynthFlags = {}, env: NodeJS.ProcessEnv = p
       ...(config.gatewayImage === undefined ? {} : { gateway: { image: config.gatewayImage } }),
       ...(config.functionImage === undefined ? {} : { image: config.functionImage }),
       ...(config.functionWorkloads === undefined ? {} : { functionWorkloads: config.functionWorkloads }),
+      ...(config.createNamespace === undefined ? {} : { createNamespace: config.createNamespace }),
+      ...(config.createCrd === undefined ? {} : { createCrd: config.createCrd }),
       ...(config.metricsMonitor === undefined ? {} : { metricsMonitor: typeof config.metricsMonitor === 'string' ? { kind: config.metricsMonitor } : config.metricsMonitor }),
       ...(config.grafanaDashboard === undefined ? {} : { grafanaDashboard: config.grafanaDashboard }),
     },

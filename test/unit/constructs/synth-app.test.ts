@@ -74,6 +74,15 @@ describe('synthSettings', () => {
     expect(synthSettings({ functions: 'flag', out: 'flag-out' }, { FAAS_FUNCTIONS_DIR: 'from-env' }, work)).toMatchObject({ functionsDir: 'flag', outDir: 'flag-out' });
   });
 
+  it('leaves the Namespace and the CRD out when faas.config.json says so, and nothing cluster-scoped stays', async () => {
+    writeFileSync(join(work, 'faas.config.json'), JSON.stringify({ namespace: 'team-a', createNamespace: false, createCrd: false }));
+    const settings = synthSettings({ functions: GOOD, out: join(work, 'out') }, {}, work);
+    expect(settings.props).toStrictEqual({ namespace: 'team-a', createNamespace: false, createCrd: false });
+    const docs = parseAllDocuments(readFileSync((await synthApp(settings)).file, 'utf8')).map((doc) => doc.toJS() as { kind: string; metadata: { namespace?: string } });
+    expect(docs.length).toBeGreaterThan(5);
+    expect(docs.filter((doc) => doc.metadata.namespace !== 'team-a').map((doc) => doc.kind)).toStrictEqual([]);
+  });
+
   it('writes where cdk8s synth asks', () => {
     expect(synthSettings({}, { CDK8S_OUTDIR: 'cdk8s-out', FAAS_OUT_DIR: 'env-out' }, work).outDir).toBe('cdk8s-out');
   });
