@@ -30,7 +30,18 @@ export interface ResourceWatch {
 
 /** A list+watch that never gives up: a broken watch is re-listed after a pause, as client-go's reflector does. */
 export function watchResources<T extends KubernetesObject>(options: ResourceWatchOptions<T>): ResourceWatch {
-  const informer = makeInformer<T>(options.kubeConfig, options.path, options.list, options.labelSelector);
+  // The informer's start() resolves even when its list failed (it reports the error and retries);
+  // discovery is complete only once a list succeeded, so a gateway that cannot reach the API server
+  // stays unready instead of serving an empty catalog. setImmediate: after the informer has added
+  // the listed objects, which it does in the same turn as the list's answer.
+  let listed: () => void;
+  const synced = new Promise<void>((resolve) => (listed = resolve));
+  const list = async () => {
+    const answer = await options.list();
+    setImmediate(listed);
+    return answer;
+  };
+  const informer = makeInformer<T>(options.kubeConfig, options.path, list, options.labelSelector);
   let stopped = false;
   let restartTimer: NodeJS.Timeout | undefined;
   informer.on(ADD, (o) => options.onEvent('add', o));
@@ -45,7 +56,7 @@ export function watchResources<T extends KubernetesObject>(options: ResourceWatc
     restartTimer.unref();
   });
   return {
-    synced: informer.start(),
+    synced: informer.start().then(() => synced),
     async stop() {
       stopped = true;
       clearTimeout(restartTimer);
