@@ -2,7 +2,8 @@
  * One real node beside the test cluster's control plane: containerd (with runc and the CNI
  * bridge) and a kubelet registered as `faas-node-0`, both built by test/nodes/setup. Pods run as
  * real containers; their IPs (on a bridge of this machine) answer from the host. The node's
- * address is put on `lo`, so its kubelet is reachable only from this machine.
+ * address is put on `lo`, so its kubelet is reachable only from this machine; so is the
+ * `kubernetes` Service's address, forwarded to the API server, so pods reach it in-cluster.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { onExit } from '../cluster/exit-cleanup.js';
 import { ManagedProcess } from '../cluster/managed-process.js';
 import { isAlive } from '../cluster/stale-clusters.js';
 import { freePort, httpOk, waitFor } from '../cluster/wait.js';
+import { buildGatewayImage } from './gateway-image.js';
+import { forwardService } from './kubernetes-service.js';
 import { readSweepRecord, recordMachineState, sweep, type SweepRecord } from './node-sweep.js';
 
 const run = promisify(execFile);
@@ -32,6 +35,8 @@ export interface RealNodeInfo {
   readonly name: string;
   /** The image that stands in for the default function image, imported into the node. */
   readonly runtimeImage: string;
+  /** The gateway image built from this checkout, imported under the reference synth writes. */
+  readonly gatewayImage: string;
   readonly workDir: string;
 }
 
@@ -83,39 +88,50 @@ export async function startRealNode(cluster: ClusterClient, nodeDir: string): Pr
   const bin = join(nodeDir, 'bin');
   const workDir = mkdtempSync(join(tmpdir(), WORK_DIR_PREFIX));
   writeFileSync(join(workDir, 'owner'), String(process.pid));
+  const apiService = (await cluster.getJson(['service', 'kubernetes', '-n', 'default'])).spec;
   const record: SweepRecord = recordMachineState({
     workDir,
     binDir: bin,
     cgroupRoot: `/${WORK_DIR_PREFIX}${process.pid}`,
     links: [BRIDGE],
-    addresses: [{ address: `${NODE_IP}/32`, dev: 'lo' }],
+    addresses: [
+      { address: `${NODE_IP}/32`, dev: 'lo' },
+      { address: `${apiService.clusterIP}/32`, dev: 'lo' },
+    ],
   });
   const unregister = onExit(() => {
     sweep(record);
     rmSync(workDir, { recursive: true, force: true });
   });
   const processes: ManagedProcess[] = [];
+  let forward: Awaited<ReturnType<typeof forwardService>> | undefined;
   let stopped = false;
   const stop = async (keepLogs = false) => {
     if (stopped) return;
     stopped = true;
     for (const p of [...processes].reverse()) await p.stop();
+    await forward?.close();
     sweep(record);
     unregister();
     if (!keepLogs) rmSync(workDir, { recursive: true, force: true });
   };
   try {
     execFileSync('ip', ['addr', 'add', `${NODE_IP}/32`, 'dev', 'lo']);
+    execFileSync('ip', ['addr', 'add', `${apiService.clusterIP}/32`, 'dev', 'lo']);
+    const api = new URL(cluster.info.server);
+    forward = await forwardService(apiService.clusterIP, apiService.ports[0].port, { host: api.hostname, port: Number(api.port) });
     for (const h of readdirSync('/sys/fs/cgroup')) {
       // The kubelet checks that its cgroup root exists in every hierarchy.
       if (h !== 'unified') mkdirSync(join('/sys/fs/cgroup', h, record.cgroupRoot), { recursive: true });
     }
     const socket = join(workDir, 'containerd.sock');
     await startContainerd(processes, bin, workDir, socket);
-    await importImages(bin, socket, nodeDir);
+    const gateway = await buildGatewayImage(workDir);
+    await importImages(bin, socket, [join(nodeDir, 'images', 'pause.tar'), join(nodeDir, 'images', 'runtime.tar'), gateway.tarball]);
+    rmSync(gateway.tarball);
     const kubelet = await startKubelet(processes, bin, workDir, socket, record.cgroupRoot, cluster);
     await cluster.waitForNodeReady(REAL_NODE, kubelet);
-    return { info: { name: REAL_NODE, runtimeImage: RUNTIME_IMAGE, workDir }, stop: () => stop() };
+    return { info: { name: REAL_NODE, runtimeImage: RUNTIME_IMAGE, gatewayImage: gateway.reference, workDir }, stop: () => stop() };
   } catch (error) {
     await stop(true).catch(() => undefined);
     throw error;
@@ -135,6 +151,8 @@ async function startContainerd(processes: ManagedProcess[], bin: string, workDir
           type: 'bridge',
           bridge: BRIDGE,
           isGateway: true,
+          // Pods reach this machine's own addresses (the kubernetes Service's among them) through the bridge.
+          isDefaultGateway: true,
           // No iptables here, and traffic stays on the machine: nothing to masquerade.
           ipMasq: false,
           ipam: { type: 'host-local', ranges: [[{ subnet: POD_CIDR }]], dataDir: join(cni, 'ipam') },
@@ -190,9 +208,9 @@ state = "${workDir}/containerd/state"
   return p;
 }
 
-async function importImages(bin: string, socket: string, nodeDir: string): Promise<void> {
-  for (const image of ['pause.tar', 'runtime.tar']) {
-    await run(join(bin, 'ctr'), ['--address', socket, '-n', 'k8s.io', 'images', 'import', '--platform', 'linux/amd64', join(nodeDir, 'images', image)]);
+async function importImages(bin: string, socket: string, tarballs: readonly string[]): Promise<void> {
+  for (const tarball of tarballs) {
+    await run(join(bin, 'ctr'), ['--address', socket, '-n', 'k8s.io', 'images', 'import', '--platform', 'linux/amd64', tarball]);
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * The synthesized platform on the real node: what synth writes, unchanged but for the function
- * image (the runtime image built by test/nodes/setup stands in for the default one) and without
- * the gateway's Deployment, whose image has no registry here; the gateway runs on the host with
- * the admin kubeconfig instead, and reaches the pods at their bridge IPs.
+ * image (the runtime image built by test/nodes/setup stands in for the default one). The gateway's
+ * Deployment runs as written (its image is built from this checkout under synth's reference) when
+ * a test asks for it; otherwise it is left out, and the test runs the gateway on the host with the
+ * admin kubeconfig, reaching the pods at their bridge IPs.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { DEFAULT_FUNCTION_IMAGE } from '../../constructs/python-function.js';
@@ -13,12 +14,18 @@ import { applyServerSide, ensureCrd, platformFor } from '../cluster/platform-obj
 import { waitFor } from '../cluster/wait.js';
 
 export const FUNCTION_SELECTOR = 'faas.poorman.dev/function';
+const GATEWAY_DEPLOYMENT = 'faas-gateway';
 
-export function withRuntimeImage(manifests: readonly Manifest[], image: string): Manifest[] {
+export interface RealPlatformOptions {
+  /** Run the synthesized gateway Deployment as a real pod. @default false */
+  readonly gateway?: boolean;
+}
+
+export function withRuntimeImage(manifests: readonly Manifest[], image: string, options: RealPlatformOptions = {}): Manifest[] {
   return manifests
-    .filter((m) => !(m.kind === 'Deployment' && m.metadata.name === 'faas-gateway') && m.kind !== 'CustomResourceDefinition')
+    .filter((m) => (options.gateway || !(m.kind === 'Deployment' && m.metadata.name === GATEWAY_DEPLOYMENT)) && m.kind !== 'CustomResourceDefinition')
     .map((m) => {
-      if (m.kind !== 'Deployment') return m;
+      if (m.kind !== 'Deployment' || m.metadata.name === GATEWAY_DEPLOYMENT) return m;
       const copy = structuredClone(m) as any;
       for (const c of copy.spec.template.spec.containers) {
         if (c.image !== DEFAULT_FUNCTION_IMAGE) throw new Error(`${m.metadata.name} runs ${c.image}, not the default function image`);
@@ -33,9 +40,10 @@ export async function applyOnRealNode(
   namespace: string,
   functions: readonly FunctionDefinition[],
   image: string,
+  options: RealPlatformOptions = {},
 ): Promise<Manifest[]> {
   await ensureCrd(cluster);
-  const manifests = withRuntimeImage(platformFor(namespace, functions), image);
+  const manifests = withRuntimeImage(platformFor(namespace, functions), image, options);
   await applyServerSide(cluster, manifests);
   return manifests;
 }
