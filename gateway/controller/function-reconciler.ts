@@ -15,7 +15,7 @@ import { LABEL_MANAGED_BY } from '../../constructs/labels.js';
 import { derivedNames } from '../../constructs/spec/function-name.js';
 import { formatError } from '../../constructs/spec/format-error.js';
 import { definitionFromSpec } from '../../constructs/spec/spec-conversion.js';
-import { statusCode } from '../backends/kubernetes/reaper-lease.js';
+import { apiStatus, isNotFound } from '../backends/kubernetes/api-status.js';
 import { mergeConditions, sameConditions, type Condition, type ConditionInput } from './conditions.js';
 import { desiredObjects } from './desired-objects.js';
 
@@ -157,7 +157,7 @@ export class FunctionReconciler {
         const stored = await this.objects.patch(object, undefined, undefined, CONTROLLER_FIELD_MANAGER, false, PatchStrategy.ServerSideApply);
         if (stored.kind === 'Deployment') deployment = stored as V1Deployment;
       } catch (e) {
-        const code = statusCode(e);
+        const code = apiStatus(e);
         const what = `${object.kind} ${object.metadata?.name}`;
         if (code === 409) {
           throw new ApplyRefused('Conflict', `${what}: ${apiMessage(e)}; another writer owns these fields (synth or kubectl?). Let one of them own the object: delete it so the controller recreates it, or stop applying it elsewhere`);
@@ -179,7 +179,7 @@ export class FunctionReconciler {
     try {
       return await this.apps.readNamespacedDeployment({ name: derivedNames(name).deployment, namespace: this.options.namespace });
     } catch (e) {
-      if (statusCode(e) === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }
@@ -233,7 +233,7 @@ export class FunctionReconciler {
         name,
       })) as FunctionResource;
     } catch (e) {
-      if (statusCode(e) === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }

@@ -5,7 +5,8 @@
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import type { Manifest } from '../../constructs/synthesize-manifests.js';
-import { describeApiError, isNotFound } from '../kube/api-error.js';
+import { isNotFound } from '../../gateway/backends/kubernetes/api-status.js';
+import { describeApiError } from '../kube/api-error.js';
 import { watchUntil } from '../kube/watch-until.js';
 import { FIELD_MANAGER } from './field-manager.js';
 

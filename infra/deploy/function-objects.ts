@@ -4,7 +4,8 @@
  */
 import { KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { LABEL_FUNCTION, LABEL_PART_OF, PART_OF } from '../../constructs/labels.js';
-import { describeApiError, isNotFound } from '../kube/api-error.js';
+import { isNotFound } from '../../gateway/backends/kubernetes/api-status.js';
+import { describeApiError } from '../kube/api-error.js';
 import { describeRef, refOf, type ObjectRef } from './apply-manifests.js';
 import { FUNCTION_OBJECT_KINDS } from './function-kinds.js';
 

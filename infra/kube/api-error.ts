@@ -11,10 +11,6 @@ const HINTS: Readonly<Record<number, string>> = {
   422: 'the object is invalid for this cluster; check the Kubernetes version and the message above',
 };
 
-export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 404;
-}
-
 export function describeApiError(what: string, error: unknown): Error {
   if (!(error instanceof ApiException)) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 import { PatchStrategy, setHeaderOptions, type AppsV1Api } from '@kubernetes/client-node';
 import type { ReapOutcome } from '../backend.js';
 import { FUNCTION_LABEL } from './api-names.js';
-import { statusCode } from './reaper-lease.js';
+import { isConflict } from './api-status.js';
 
 /**
  * Scales function Deployments through the deployments/scale subresource only: the gateway's Role
@@ -54,7 +54,7 @@ export class DeploymentScaler {
         this.mergePatch,
       );
     } catch (e) {
-      if (statusCode(e) === 409) return { outcome: 'busy', from: replicas };
+      if (isConflict(e)) return { outcome: 'busy', from: replicas };
       throw e;
     }
     this.desired.set(name, 0);

@@ -29,6 +29,7 @@ import {
   functionsPath,
   podsPath,
 } from './api-names.js';
+import { isNotFound } from './api-status.js';
 import { DeploymentScaler } from './deployment-scaler.js';
 import { EndpointTable } from './endpoint-table.js';
 import { FunctionEvents } from './function-events.js';
@@ -37,7 +38,7 @@ import { PodLogs } from './pod-logs.js';
 import { PodFailureTable, type PodFailure } from './pod-failures.js';
 import { ReplicaActivity } from './replica-activity.js';
 import type { Activity, ActivityView } from '../../core/activity.js';
-import { ReaperLease, statusCode } from './reaper-lease.js';
+import { ReaperLease } from './reaper-lease.js';
 import { watchResources, type ResourceWatch } from './resource-watch.js';
 
 export interface KubernetesBackendOptions {
@@ -279,7 +280,7 @@ export class KubernetesBackend implements Backend {
       });
       return true;
     } catch (e) {
-      if (statusCode(e) === 404) return false;
+      if (isNotFound(e)) return false;
       throw e;
     }
   }

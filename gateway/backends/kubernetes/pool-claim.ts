@@ -7,7 +7,7 @@
  * of the function's pods.
  */
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
-import { statusCode } from './reaper-lease.js';
+import { apiStatus } from './api-status.js';
 
 export const POOL_LABEL = 'faas.poorman.dev/pool';
 export const CLAIMED_BY_LABEL = 'faas.poorman.dev/claimed-by';
@@ -40,7 +40,7 @@ export async function claimPoolPod(core: CoreV1Api, namespace: string, pool: str
       await core.replaceNamespacedPod({ name: pod.metadata!.name!, namespace, body: { ...pod, metadata: { ...pod.metadata, labels } } });
       return { pod: pod.metadata!.name!, podIp: pod.status!.podIP! };
     } catch (error) {
-      const code = statusCode(error);
+      const code = apiStatus(error);
       // 409: another replica claimed it first; 404: it went away. Either way, the next one.
       if (code === 409 || code === 404) continue;
       throw error;

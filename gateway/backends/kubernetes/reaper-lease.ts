@@ -1,4 +1,5 @@
 import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
+import { isConflict, isNotFound } from './api-status.js';
 
 export interface ReaperLeaseOptions {
   readonly coordination: CoordinationV1Api;
@@ -95,7 +96,7 @@ export class ReaperLease {
     try {
       return await this.options.coordination.readNamespacedLease({ name: this.name, namespace: this.options.namespace });
     } catch (e) {
-      if (statusCode(e) === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }
@@ -114,13 +115,4 @@ export class ReaperLease {
       },
     };
   }
-}
-
-export function statusCode(e: unknown): number | undefined {
-  const code = (e as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-function isConflict(e: unknown): boolean {
-  return statusCode(e) === 409;
 }

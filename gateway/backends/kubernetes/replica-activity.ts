@@ -2,7 +2,7 @@ import { V1MicroTime, type CoordinationV1Api, type KubeConfig, type V1Lease, typ
 import type { Activity, ActivityView, FunctionActivity } from '../../core/activity.js';
 import { LABEL_PART_OF, PART_OF } from '../../../constructs/labels.js';
 import { leasesPath } from './api-names.js';
-import { statusCode } from './reaper-lease.js';
+import { isConflict, isNotFound } from './api-status.js';
 import { watchResources, type ResourceWatch } from './resource-watch.js';
 
 /** Marks a gateway replica's activity Lease, for the other replicas' watch. */
@@ -173,7 +173,7 @@ export class ReplicaActivity implements ActivityView {
       try {
         written = await coordination.replaceNamespacedLease({ name: this.leaseName, namespace, body });
       } catch (e) {
-        if (statusCode(e) === 409 || statusCode(e) === 404) this.resourceVersion = undefined;
+        if (isConflict(e) || isNotFound(e)) this.resourceVersion = undefined;
         throw e;
       }
     }
@@ -187,7 +187,7 @@ export class ReplicaActivity implements ActivityView {
       const lease = await this.options.coordination.readNamespacedLease({ name: this.leaseName, namespace: this.options.namespace });
       return lease.metadata?.resourceVersion ?? null;
     } catch (e) {
-      if (statusCode(e) === 404) return null;
+      if (isNotFound(e)) return null;
       throw e;
     }
   }

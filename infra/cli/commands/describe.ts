@@ -5,7 +5,8 @@ import { FUNCTION_GROUP, FUNCTION_PLURAL, FUNCTION_VERSION } from '../../../cons
 import { functionSelector } from '../../../constructs/labels.js';
 import { derivedNames } from '../../../constructs/spec/function-name.js';
 import { listFunctionObjects } from '../../deploy/function-objects.js';
-import { describeApiError, isNotFound } from '../../kube/api-error.js';
+import { isNotFound } from '../../../gateway/backends/kubernetes/api-status.js';
+import { describeApiError } from '../../kube/api-error.js';
 import { formatTable } from '../format-table.js';
 import { addFunctionTarget, kubeTarget, type KubeTargetFlags } from '../kube-options.js';
 import { addOutputOption, checkOutputFormat, printStructured } from '../output-format.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiException } from '@kubernetes/client-node';
-import { describeApiError, isNotFound } from '../../../infra/kube/api-error.js';
+import { describeApiError } from '../../../infra/kube/api-error.js';
 
 describe('describeApiError', () => {
   it("keeps the server's reason and adds the usual fix for the status", () => {
@@ -16,10 +16,5 @@ describe('describeApiError', () => {
     expect(describeApiError('reading Namespace faas', refused).message).toMatch(
       /^reading Namespace faas: cannot reach the API server \(connect ECONNREFUSED 127\.0\.0\.1:6443\); check the kubeconfig context/,
     );
-  });
-
-  it('tells a 404 from other refusals', () => {
-    expect(isNotFound(new ApiException(404, 'Not Found', '{}', {}))).toBe(true);
-    expect(isNotFound(new ApiException(403, 'Forbidden', '{}', {}))).toBe(false);
   });
 });
