@@ -10,11 +10,12 @@ import { bootstrapFromText, bootstrapSource, type BootstrapSource } from './boot
 import { platformLabels } from './labels.js';
 import { checkDnsLabel } from './prop-checks.js';
 import { defaultNamespace } from './default-namespace.js';
+import { BOOTSTRAP_FILE } from './script-key.js';
 
 /** Name of the ConfigMap; function pods mount it by this name. */
 export const BOOTSTRAP_CONFIG_MAP_NAME = 'faas-bootstrap';
 /** ConfigMap key of the bootstrap, and its file name next to the script. */
-export const BOOTSTRAP_KEY = 'bootstrap.py';
+export const BOOTSTRAP_KEY = BOOTSTRAP_FILE;
 
 /** Properties of {@link BootstrapConfigMap}. */
 export interface BootstrapConfigMapProps {

@@ -207,8 +207,9 @@ export class Gateway extends Construct {
  * API (server-side apply creates with `create`), patch their status, read and patch the scale
  * subresource, watch EndpointSlices and the functions' pods (their start failures), hold the
  * reaper's Lease and watch every replica's activity Lease, record Events of its scaling, read the
- * function pods' logs for the web UI. No Secrets, no pod reads beyond list and watch, no pods/exec,
- * nothing cluster-scoped.
+ * function pods' logs for the web UI, claim warm pool pods (update their labels) and delete the
+ * claimed ones it retires. No Secrets, no pod reads beyond list and watch, no pod create or patch,
+ * no pods/exec, nothing cluster-scoped.
  */
 export function gatewayRules(functionWrites: boolean): k8s.PolicyRule[] {
   const functionVerbs = functionWrites ? ['list', 'watch', 'create', 'patch', 'delete'] : ['list', 'watch'];
@@ -217,8 +218,10 @@ export function gatewayRules(functionWrites: boolean): k8s.PolicyRule[] {
     { apiGroups: [FUNCTION_GROUP], resources: [`${FUNCTION_PLURAL}/status`], verbs: ['patch'] },
     { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
     { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
-    // Start failures: a waking function's pod status (crash loop, image pull, exit code).
-    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+    // Start failures: a waking function's pod status (crash loop, image pull, exit code). The warm
+    // pool: a claim replaces a pool pod's labels (update, conditional on its resourceVersion); a
+    // claimed pod that refused its specialization, or whose function went to zero, is deleted.
+    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'update', 'delete'] },
     // The web UI's logs of a function: its pods' container logs, read through the API server.
     { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
     // The reaper Lease, and each replica's activity Lease, watched by the holder's reaper.

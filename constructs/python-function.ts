@@ -5,7 +5,6 @@
  * dependencies at start.
  */
 import { createHash } from 'node:crypto';
-import { posix } from 'node:path';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { FunctionDefinition } from './spec/function-definition.js';
@@ -15,12 +14,13 @@ import { containerSecurityContext, podSecurityContext } from './pod-security.js'
 import { bootstrapFromText, bootstrapSource, type BootstrapSource } from './bootstrap-source.js';
 import { BOOTSTRAP_CONFIG_MAP_NAME, BOOTSTRAP_KEY } from './bootstrap-config-map.js';
 import { runtimeCommand } from './runtime-command.js';
+import { DEFAULT_FUNCTION_IMAGE, scriptKey } from './script-key.js';
 import { FunctionObject } from './function-object.js';
 import { checkDnsLabel, checkQuantity, checkWholeNumber } from './prop-checks.js';
 import { defaultNamespace } from './default-namespace.js';
 
 /** Stock image with Python and uv; functions need no image of their own. */
-export const DEFAULT_FUNCTION_IMAGE = 'ghcr.io/astral-sh/uv:python3.12-bookworm-slim';
+export { DEFAULT_FUNCTION_IMAGE } from './script-key.js';
 /** The port every function listens on (`$PORT`) and its Service exposes. */
 export const FUNCTION_PORT = 8080;
 /** Where the script and the bootstrap are projected, read-only. */
@@ -246,10 +246,4 @@ function checkDefinition(definition: FunctionDefinition): FunctionDefinition {
   checkQuantity('definition.cpu', definition.cpu);
   checkQuantity('definition.memory', definition.memory);
   return definition;
-}
-
-/** The script's own file name when it is a usable ConfigMap key, else `<name>.py`. */
-function scriptKey(definition: FunctionDefinition): string {
-  const base = posix.basename(definition.file.replaceAll('\\', '/'));
-  return /^[-._a-zA-Z0-9]+\.py$/.test(base) && base !== BOOTSTRAP_KEY ? base : `${definition.name}.py`;
 }

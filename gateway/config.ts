@@ -27,6 +27,7 @@ export interface GatewayConfig {
   readonly asyncMaxQueued: number;
   readonly warmPoolSize: number;
   readonly warmPoolRetentionMs: number;
+  readonly warmPoolSecretFile: string;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +116,13 @@ export const GATEWAY_SETTINGS: { readonly [K in keyof GatewayConfig]: GatewaySet
     default: '10m',
     meaning: 'a pool no wake took from for this long scales to zero (the next wake starts the usual way and refills it); `0` keeps pools forever',
     parse: duration,
+  },
+  warmPoolSecretFile: {
+    variable: 'WARM_POOL_SECRET_FILE',
+    default: '',
+    defaultShown: 'none: no pool in Kubernetes',
+    meaning: 'Kubernetes backend: the file holding the warm pool\'s shared secret (the `faas-pool` Secret\'s `secret` key, mounted), with which the gateway signs a pool pod\'s specialization',
+    parse: text,
   },
   asyncMaxQueued: { variable: 'ASYNC_MAX_QUEUED', default: '100000', meaning: 'calls the async queue holds at most (503 with `Retry-After` past it); `0` means no limit', parse: wholeNumber() },
 };

@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import type { FunctionDefinition } from '../constructs/spec/function-definition.js';
 import type { Backend } from './backends/backend.js';
 import { LocalBackend } from './backends/local/local-backend.js';
 import type { GatewayConfig } from './config.js';
@@ -41,6 +42,7 @@ export async function createBackend(config: GatewayConfig, options: BackendOptio
       identity: options.identity ?? process.env.POD_NAME ?? hostname(),
       ...(process.env.POD_UID && { podUid: process.env.POD_UID }),
       ...(options.activityPublishMs !== undefined && { activityPublishMs: options.activityPublishMs }),
+      ...(config.warmPoolSize > 0 && config.warmPoolSecretFile !== '' && { warmPool: await kubernetesWarmPool(config.warmPoolSecretFile) }),
       logger,
     });
     return { backend, reapPermit: () => backend.canReap() };
@@ -52,4 +54,20 @@ export async function createBackend(config: GatewayConfig, options: BackendOptio
     ...(options.bootstrapPath && { bootstrapPath: options.bootstrapPath }),
   });
   return { backend: local, reapPermit: () => true };
+}
+
+/** The Kubernetes warm pool: its secret read once at start (a missing or short one stops the gateway, saying which file). */
+async function kubernetesWarmPool(secretFile: string) {
+  const [{ readFile }, { warmPoolKey }, { DEFAULT_FUNCTION_IMAGE }] = await Promise.all([
+    import('node:fs/promises'),
+    import('../constructs/warm-pool-key.js'),
+    import('../constructs/script-key.js'),
+  ]);
+  const raw = await readFile(secretFile).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`WARM_POOL_SECRET_FILE ${secretFile}: cannot read it (${e.code ?? e.message}); mount the faas-pool Secret there or unset WARM_POOL_SECRET_FILE`);
+  });
+  // As the bootstrap reads it: surrounding whitespace (a newline from `echo`) is not part of it.
+  const secret = Buffer.from(raw.toString('latin1').trim(), 'latin1');
+  if (secret.length < 32) throw new Error(`WARM_POOL_SECRET_FILE ${secretFile} holds ${secret.length} bytes; the pool's secret must be at least 32 random bytes`);
+  return { secret, poolKeyOf: (def: FunctionDefinition) => warmPoolKey(def, DEFAULT_FUNCTION_IMAGE) };
 }

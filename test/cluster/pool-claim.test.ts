@@ -43,7 +43,7 @@ describe('claiming a pool pod', () => {
       claimPoolPod(core, namespace, 'generic', 'echo', 'gateway-b'),
     ]);
     const winners = [a, b].filter((claim) => claim !== undefined);
-    expect(winners).toEqual([{ pod: 'pool-last', podIp: '192.0.2.77' }]);
+    expect(winners).toEqual([{ pod: 'pool-last', podIp: '192.0.2.77', port: 8080 }]);
     const pod = await core.readNamespacedPod({ name: 'pool-last', namespace });
     expect(pod.metadata!.labels![POOL_LABEL]).toBeUndefined();
     expect(pod.metadata!.labels!['faas.poorman.dev/function']).toBe('echo');

@@ -36,6 +36,9 @@ const GATEWAY_CALLS = [
   // Start failures, from the functions' pod status.
   'list pods',
   'watch pods',
+  // The warm pool: claim a pool pod by replacing its labels; delete a claimed pod it retires.
+  'update pods',
+  'delete pods',
   // The web UI's logs of a function's pods.
   'get pods/log',
   // The reaper Lease.
@@ -94,8 +97,8 @@ describe('the gateway ServiceAccount as the API server sees it', () => {
     'get pods',
     'create pods',
     'patch pods',
-    'delete pods',
     'patch pods/status',
+    'update pods/status',
     'get deployments.apps',
     'update deployments.apps',
     'delete deployments.apps',

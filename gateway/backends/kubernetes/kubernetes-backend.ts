@@ -17,7 +17,7 @@ import type { FunctionDefinition } from '../../../constructs/spec/function-defin
 import { definitionFromSpec, specFromDefinition } from '../../../constructs/spec/spec-conversion.js';
 import { SpecError } from '../../../constructs/spec/spec-error.js';
 import { functionLabels } from '../../../constructs/labels.js';
-import type { Backend, ReapOutcome, ReplicaCounts, StartFailure } from '../backend.js';
+import type { Backend, PoolWake, ReapOutcome, ReplicaCounts, StartFailure } from '../backend.js';
 import {
   FIELD_MANAGER,
   FUNCTION_GROUP,
@@ -40,6 +40,8 @@ import { ReplicaActivity } from './replica-activity.js';
 import type { Activity, ActivityView } from '../../core/activity.js';
 import { ReaperLease } from './reaper-lease.js';
 import { watchResources, type ResourceWatch } from './resource-watch.js';
+import { CLAIMED_BY_LABEL } from './pool-claim.js';
+import { PoolWaker } from './pool-wake.js';
 
 export interface KubernetesBackendOptions {
   readonly kubeConfig: KubeConfig;
@@ -52,6 +54,14 @@ export interface KubernetesBackendOptions {
   /** How often this replica publishes its calls to the other replicas. @default 500 */
   readonly activityPublishMs?: number;
   readonly logger: Logger;
+  /**
+   * Wakes from zero claim a warm pool pod (synthesized per pool key) and specialize it, beside
+   * scaling the Deployment. Absent: every wake waits for the Deployment's pod.
+   */
+  readonly warmPool?: {
+    readonly secret: Buffer;
+    readonly poolKeyOf: (def: FunctionDefinition) => string | undefined;
+  };
 }
 
 interface FunctionObject extends KubernetesObject {
@@ -88,6 +98,10 @@ export class KubernetesBackend implements Backend {
   private readonly functionListeners = new Set<() => void>();
   private readonly endpointListeners = new Set<(name: string) => void>();
   private readonly failureListeners = new Set<(failure: StartFailure) => void>();
+  private readonly poolWakeListeners = new Set<(wake: PoolWake) => void>();
+  private readonly pool: PoolWaker | undefined;
+  /** Per function, the claimed pool pods serving it (pod name → endpoint) until their EndpointSlice or their deletion. */
+  private readonly poolEndpoints = new Map<string, Map<string, string>>();
   private watches: ResourceWatch[] = [];
   private replicaActivity: ReplicaActivity | undefined;
 
@@ -99,6 +113,15 @@ export class KubernetesBackend implements Backend {
     this.functionLogs = new PodLogs(kc, options.namespace);
     this.objects = KubernetesObjectApi.makeApiClient(kc);
     this.scaler = new DeploymentScaler(kc.makeApiClient(AppsV1Api), options.namespace);
+    if (options.warmPool) {
+      this.pool = new PoolWaker({
+        core: this.core,
+        namespace: options.namespace,
+        identity: options.identity,
+        secret: options.warmPool.secret,
+        poolKeyOf: options.warmPool.poolKeyOf,
+      });
+    }
     this.status = new FunctionStatusWriter({
       custom: this.custom,
       namespace: options.namespace,
@@ -156,6 +179,7 @@ export class KubernetesBackend implements Backend {
       labelSelector: FUNCTION_LABEL,
       list: () => this.core.listNamespacedPod({ namespace, labelSelector: FUNCTION_LABEL }),
       onEvent: (event, pod) => {
+        if (event === 'delete') this.poolPodGone(pod);
         const failure = this.podFailures.apply(event, pod);
         if (failure !== undefined) this.startFailed(failure);
       },
@@ -188,7 +212,12 @@ export class KubernetesBackend implements Backend {
     // The holder's reaper reads every replica's calls fresh before it scales down (reapIfIdle):
     // published before the wake, the call that wakes a function is there for that read.
     if (replicas > 0) await this.replicaActivity?.publishNow().catch((e: unknown) => this.activityError(e));
-    const { from, to } = await this.scaler.scale(name, replicas);
+    const def = this.defs.get(name);
+    const fromPool = replicas > 0 && this.pool !== undefined && def !== undefined && this.scaler.desiredReplicas(name) === 0;
+    // The pool pod serves the waiting calls as soon as it is specialized; the Deployment scales as
+    // always, and its pod takes over when the claimed one is retired at scale to zero.
+    const [{ from, to }] = await Promise.all([this.scaler.scale(name, replicas), fromPool ? this.wakeFromPool(def) : undefined]);
+    if (replicas === 0) await this.retirePoolPods(name);
     this.status.update(name, { replicas });
     if (from !== to) this.events.scaled(name, this.uids.get(name), from, to);
     // A wake of a function whose pod already fails fails now; its status may not change again.
@@ -202,6 +231,7 @@ export class KubernetesBackend implements Backend {
       return activity.inFlight === 0 && Date.now() - activity.lastSeen >= idleTimeoutMs;
     });
     if (outcome === 'reaped') {
+      await this.retirePoolPods(name);
       this.status.update(name, { replicas: 0 });
       this.events.scaled(name, this.uids.get(name), from, 0);
     }
@@ -222,7 +252,44 @@ export class KubernetesBackend implements Backend {
   }
 
   readyEndpoints(name: string): readonly string[] {
-    return this.endpoints.ready(name);
+    const claimed = this.poolEndpoints.get(name);
+    if (claimed === undefined) return this.endpoints.ready(name);
+    return [...new Set([...this.endpoints.ready(name), ...claimed.values()])];
+  }
+
+  onPoolWake(listener: (wake: PoolWake) => void): () => void {
+    this.poolWakeListeners.add(listener);
+    return () => this.poolWakeListeners.delete(listener);
+  }
+
+  /** Claims and specializes a pool pod for `def`; any failure leaves the wake to the Deployment. */
+  private async wakeFromPool(def: FunctionDefinition): Promise<void> {
+    const logger = this.options.logger.child({ function: def.name });
+    const result = await this.pool!.wake(def).catch((e: unknown) => ({ outcome: 'fallback' as const, reason: describe(e) }));
+    if (result.outcome === 'none') return;
+    for (const l of this.poolWakeListeners) l({ function: def.name, outcome: result.outcome });
+    if (result.outcome === 'fallback') {
+      logger.info({ reason: result.reason }, 'no warm pool pod took the wake; waiting for the Deployment');
+      return;
+    }
+    logger.debug({ pod: result.pod }, 'woken in a warm pool pod');
+    const claimed = this.poolEndpoints.get(def.name) ?? new Map<string, string>();
+    claimed.set(result.pod, result.endpoint);
+    this.poolEndpoints.set(def.name, claimed);
+    for (const l of this.endpointListeners) l(def.name);
+  }
+
+  private poolPodGone(pod: V1Pod): void {
+    const labels = pod.metadata?.labels ?? {};
+    const name = labels[FUNCTION_LABEL];
+    if (name === undefined || labels[CLAIMED_BY_LABEL] === undefined) return;
+    if (this.poolEndpoints.get(name)?.delete(pod.metadata!.name!)) for (const l of this.endpointListeners) l(name);
+  }
+
+  /** A claimed pod belongs to no Deployment: scale to zero deletes it. */
+  private async retirePoolPods(name: string): Promise<void> {
+    this.poolEndpoints.delete(name);
+    await this.pool?.retireAll(name).catch((e: unknown) => this.options.logger.warn({ function: name, err: describe(e) }, 'deleting claimed pool pods failed'));
   }
 
   /** Each replica publishes its calls in a Lease of its own; the reaper on the holder counts them all. */

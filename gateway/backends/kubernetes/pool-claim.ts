@@ -17,6 +17,13 @@ export interface PoolClaim {
   readonly pod: string;
   /** Where the specialization and then the calls go. */
   readonly podIp: string;
+  /** Its container's `http` port (the first port; 8080, the function pods' port, when it declares none). */
+  readonly port: number;
+}
+
+function httpPort(pod: V1Pod): number {
+  const ports = pod.spec?.containers[0]?.ports ?? [];
+  return (ports.find((p) => p.name === 'http') ?? ports[0])?.containerPort ?? 8080;
 }
 
 function ready(pod: V1Pod): boolean {
@@ -38,7 +45,7 @@ export async function claimPoolPod(core: CoreV1Api, namespace: string, pool: str
     try {
       // resourceVersion is kept from the read: the write succeeds only if nobody changed the pod since.
       await core.replaceNamespacedPod({ name: pod.metadata!.name!, namespace, body: { ...pod, metadata: { ...pod.metadata, labels } } });
-      return { pod: pod.metadata!.name!, podIp: pod.status!.podIP! };
+      return { pod: pod.metadata!.name!, podIp: pod.status!.podIP!, port: httpPort(pod) };
     } catch (error) {
       const code = apiStatus(error);
       // 409: another replica claimed it first; 404: it went away. Either way, the next one.

@@ -31,7 +31,7 @@ describe('Gateway', () => {
         { apiGroups: ['faas.poorman.dev'], resources: ['functions/status'], verbs: ['patch'] },
         { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
-        { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'update', 'delete'] },
         { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
         { apiGroups: [''], resources: ['events'], verbs: ['create'] },
@@ -53,8 +53,8 @@ describe('Gateway', () => {
     // The web UI's logs of a function: read, nothing else of pods/log.
     expect(role.rules.filter((rule) => rule.resources.includes('pods/log')).flatMap((rule) => rule.verbs)).toStrictEqual(['get']);
     expect(role.rules.flatMap((rule) => rule.verbs)).not.toContain('*');
-    // Pods are only read, to tell why a wake failed.
-    expect(role.rules.filter((rule) => rule.resources.includes('pods')).flatMap((rule) => rule.verbs)).toStrictEqual(['list', 'watch']);
+    // Pods are read (why a wake failed), and pool pods claimed (update) or retired (delete); never created or patched.
+    expect(role.rules.filter((rule) => rule.resources.includes('pods')).flatMap((rule) => rule.verbs)).toStrictEqual(['list', 'watch', 'update', 'delete']);
   });
 
   it('binds the Role to the faas-gateway ServiceAccount', () => {
