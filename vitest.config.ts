@@ -5,7 +5,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          // A backstop against a hang, not a speed limit: on a loaded shared machine a test that
+          // starts real processes (the CLI, a Node child) can take far longer than vitest's 5 s.
+          testTimeout: 300_000,
+        },
+      },
       {
         test: {
           name: 'integration',

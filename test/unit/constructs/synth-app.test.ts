@@ -55,7 +55,7 @@ describe('synthApp', () => {
   it('exits 1 from npm run synth with file:line messages', async () => {
     const failure = run('npm', ['run', '--silent', 'synth'], { env: { ...process.env, FAAS_FUNCTIONS_DIR: BROKEN, FAAS_OUT_DIR: work } });
     await expect(failure).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`${BROKEN}/typo.py:5: unknown key 'memroy'`) });
-  }, 60_000);
+  });
 });
 
 describe('synthSettings', () => {

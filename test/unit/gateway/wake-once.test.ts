@@ -29,7 +29,7 @@ describe('wake once', () => {
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toContain('gateway_cold_starts_total{function_name="hello"} 1');
     expect(metrics).toContain('gateway_function_invocation_total{function_name="hello",code="200"} 1000');
-  }, 60_000);
+  });
 
   it('answers 503 with Retry-After to calls past the wake queue limit', async () => {
     // Given a slow-starting function and room for only 2 waiters
