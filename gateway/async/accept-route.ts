@@ -61,14 +61,17 @@ export async function acceptAsyncCall(req: IncomingMessage, res: ServerResponse,
       return;
     }
   }
+  // The store may take less than a sync call may carry (NATS's max_payload): the smaller bound holds.
+  const stored = deps.queue.maxBodyBytes;
+  const limit = stored !== undefined && (deps.maxBodyBytes === 0 || stored < deps.maxBodyBytes) ? stored : deps.maxBodyBytes;
   const declared = req.headers['content-length'];
-  if (deps.maxBodyBytes > 0 && declared !== undefined && Number(declared) > deps.maxBodyBytes) {
-    sendError(res, tooLarge(route.name, deps.maxBodyBytes), true);
+  if (limit > 0 && declared !== undefined && Number(declared) > limit) {
+    sendError(res, tooLarge(route.name, limit), true);
     return;
   }
-  const body = await readBody(req, deps.maxBodyBytes);
+  const body = await readBody(req, limit);
   if (body === undefined) {
-    sendError(res, tooLarge(route.name, deps.maxBodyBytes), true);
+    sendError(res, tooLarge(route.name, limit), true);
     return;
   }
   // The call's id is always forwarded, as the one given or the one made here.

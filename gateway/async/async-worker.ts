@@ -105,13 +105,15 @@ export class AsyncWorker {
         const { timeoutMs, callback } = this.policy(definition);
         longest = Math.max(longest, timeoutMs + callback.attempts * (callback.timeoutMs + callback.firstDelayMs * 2 ** callback.attempts) + 60_000);
       }
-      const deliveries = await this.deps.queue.claim(room, longest);
-      for (const delivery of deliveries) {
+      await this.deps.queue.claim(room, longest, (delivery) => {
         const fn = delivery.call.function;
-        if (delivery.attempt > 1 || this.alone.has(fn)) this.alone.set(fn, [...(this.alone.get(fn) ?? []), delivery]);
-        else this.launch(delivery);
-      }
-      for (const fn of this.alone.keys()) this.launchAlone(fn);
+        if (delivery.attempt > 1 || this.alone.has(fn)) {
+          this.alone.set(fn, [...(this.alone.get(fn) ?? []), delivery]);
+          this.launchAlone(fn);
+        } else {
+          this.launch(delivery);
+        }
+      });
     } catch (error) {
       this.deps.logger.error({ err: error }, 'async queue: claim failed');
     } finally {

@@ -64,13 +64,16 @@ export class DuplicateCallId extends Error {
 }
 
 export interface AsyncQueue {
+  /** The largest body the store takes, when it is smaller than the gateway's MAX_BODY_BYTES; a bigger one is a 413 before storing. */
+  readonly maxBodyBytes?: number;
   /** Resolves once the call is durably stored; rejects with QueueUnavailable otherwise. */
   enqueue(call: AsyncCall): Promise<void>;
   /**
-   * Leases due calls, at most `room(function)` per function, each for `leaseMs`; a lease not
-   * acknowledged in time is delivered again.
+   * Leases due calls, at most `room(function)` per function, each for `leaseMs`, handing each to
+   * `deliver` as it comes; a lease not acknowledged in time is delivered again. Resolves when this
+   * round of claiming is over.
    */
-  claim(room: (fn: string) => number, leaseMs: number): Promise<Delivery[]>;
+  claim(room: (fn: string) => number, leaseMs: number, deliver: (delivery: Delivery) => void): Promise<void>;
   /** Done: the call leaves the queue. */
   ack(id: string): Promise<void>;
   /** Deliver again after `delayMs`. */

@@ -107,18 +107,16 @@ class SqliteQueue implements AsyncQueue {
     }
   }
 
-  async claim(room: (fn: string) => number, leaseMs: number): Promise<Delivery[]> {
+  async claim(room: (fn: string) => number, leaseMs: number, deliver: (delivery: Delivery) => void): Promise<void> {
     const now = Date.now();
-    const out: Delivery[] = [];
     for (const { fn } of this.dueFunctions.all(now, now)) {
       const free = room(fn as string);
       if (free <= 0) continue;
       for (const row of this.due.all(fn as string, now, now, free)) {
         this.lease.run(now + leaseMs, row.id as string);
-        out.push({ call: callOf(row), attempt: Number(row.attempts) + 1 });
+        deliver({ call: callOf(row), attempt: Number(row.attempts) + 1 });
       }
     }
-    return out;
   }
 
   async ack(id: string): Promise<void> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueueUnavailable, type AsyncCall } from '../../../../gateway/async/queue.js';
+import { claimAll } from '../../../support/claim-all.js';
 import { openSqliteQueue } from '../../../../gateway/async/sqlite-queue.js';
 
 const dirs: string[] = [];
@@ -20,12 +21,12 @@ describe('SQLite async queue', () => {
     const path = file();
     const first = await openSqliteQueue({ file: path, maxQueued: 0 });
     await first.enqueue(call('one'));
-    expect((await first.claim(() => 10, 60_000)).map((d) => d.attempt)).toEqual([1]);
-    expect(await first.claim(() => 10, 60_000)).toEqual([]);
+    expect((await claimAll(first, () => 10)).map((d) => d.attempt)).toEqual([1]);
+    expect(await claimAll(first, () => 10)).toEqual([]);
     await first.close();
 
     const second = await openSqliteQueue({ file: path, maxQueued: 0 });
-    const again = await second.claim(() => 10, 60_000);
+    const again = await claimAll(second, () => 10);
     expect(again.map((d) => [d.call.id, d.attempt, d.call.body.toString(), d.call.headers])).toEqual([['one', 2, 'one', ['a', 'b']]]);
     await second.ack('one');
     expect(await second.depths()).toEqual([]);
@@ -36,7 +37,7 @@ describe('SQLite async queue', () => {
     const queue = await openSqliteQueue({ file: file(), maxQueued: 0 });
     for (const id of ['a1', 'a2', 'a3']) await queue.enqueue(call(id, 'a'));
     await queue.enqueue(call('b1', 'b'));
-    const taken = await queue.claim((fn) => (fn === 'a' ? 2 : 0), 60_000);
+    const taken = await claimAll(queue, (fn) => (fn === 'a' ? 2 : 0));
     expect(taken.map((d) => d.call.id)).toEqual(['a1', 'a2']);
     expect((await queue.depths()).map((d) => [d.function, d.queued, d.inProgress])).toEqual([['a', 1, 2], ['b', 1, 0]]);
     await queue.close();
@@ -56,13 +57,13 @@ describe('SQLite async queue', () => {
   it('delays a retried call and keeps a dead letter until replayed', async () => {
     const queue = await openSqliteQueue({ file: file(), maxQueued: 0 });
     await queue.enqueue(call('r'));
-    await queue.claim(() => 1, 60_000);
+    await claimAll(queue, () => 1);
     await queue.retry('r', 60_000);
-    expect(await queue.claim(() => 1, 60_000)).toEqual([]);
+    expect(await claimAll(queue, () => 1)).toEqual([]);
     await queue.deadLetter('r', 'function "hello" was removed while the call was queued');
     expect((await queue.deadLetters()).map((d) => [d.call.id, d.reason])).toEqual([['r', 'function "hello" was removed while the call was queued']]);
     expect(await queue.replay('r')).toBe(true);
-    expect((await queue.claim(() => 1, 60_000)).map((d) => d.call.id)).toEqual(['r']);
+    expect((await claimAll(queue, () => 1)).map((d) => d.call.id)).toEqual(['r']);
     expect(await queue.replay('r')).toBe(false);
     await queue.close();
   });
