@@ -108,7 +108,10 @@ export class AsyncWorker {
       await this.deps.queue.claim(room, longest, (delivery) => {
         const fn = delivery.call.function;
         if (delivery.attempt > 1 || this.alone.has(fn)) {
-          this.alone.set(fn, [...(this.alone.get(fn) ?? []), delivery]);
+          // One list per function, added to in place: a run under way holds it and empties it.
+          const waiting = this.alone.get(fn) ?? [];
+          waiting.push(delivery);
+          this.alone.set(fn, waiting);
           this.launchAlone(fn);
         } else {
           this.launch(delivery);
@@ -135,7 +138,7 @@ export class AsyncWorker {
     const next = waiting?.shift();
     if (!next) return;
     this.launch(next, () => {
-      if (waiting!.length === 0) this.alone.delete(fn);
+      if (this.alone.get(fn)?.length === 0) this.alone.delete(fn);
     });
   }
 
