@@ -8,9 +8,9 @@ import { GATEWAY_SETTINGS, readConfig } from '../../../gateway/config.js';
 import { SETTINGS_END, SETTINGS_START, settingsMarkdown } from '../../../gateway/settings-table.js';
 import { runFaas } from './run-faas.js';
 
-const CLI_TEST_TIMEOUT = 60_000;
+// Each call starts Node; on two shared cores that can take seconds (the unit tier's backstop is long).
 
-describe('faas docs', { timeout: CLI_TEST_TIMEOUT }, () => {
+describe('faas docs', () => {
   it("prints a row for every [tool.faas] key of the schema, with its default and example", async () => {
     const run = await runFaas(['docs']);
     expect(run.code).toBe(0);
@@ -48,7 +48,7 @@ describe('faas docs', { timeout: CLI_TEST_TIMEOUT }, () => {
   });
 });
 
-describe('faas new', { timeout: CLI_TEST_TIMEOUT }, () => {
+describe('faas new', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'faas-new-'));
