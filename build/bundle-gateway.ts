@@ -33,8 +33,8 @@ const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:mod
 export const GATEWAY_BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
-  // The package supports Node 20; the image runs the current LTS.
-  target: 'node20',
+  // The package supports Node 22.19 and newer; the image runs the current LTS.
+  target: 'node22',
   format: 'esm',
   // Identifiers stay as written, so stack traces and logs name real functions. Mangling them and
   // restoring `.name` with keepNames cost 11 MB of idle RSS (bench/rss.ts: 71.6 vs 60.6 MB) for

@@ -42,7 +42,7 @@ async function build() {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node22',
     packages: 'external',
     metafile: true,
     logLevel: 'error',

@@ -14,23 +14,25 @@ const server = createServer((req, res) => {
   agent.dispatch(
     { origin: upstream, path: '/', method: 'GET', headers: ['x-forwarded-for', req.socket.remoteAddress ?? ''] },
     {
-      onConnect() {},
-      onHeaders(statusCode: number, raw: Buffer[], _resume: () => void, statusText: string) {
+      onResponseStart(controller, statusCode, _headers, statusText) {
+        const raw = controller.rawHeaders as Buffer[];
         const headers: string[] = [];
         for (let i = 0; i < raw.length; i += 2) {
           const name = raw[i]!.toString('latin1');
           if (name.length !== 10 || name.toLowerCase() !== 'connection') headers.push(name, raw[i + 1]!.toString('latin1'));
         }
-        res.writeHead(statusCode, statusText, headers);
-        return true;
+        res.writeHead(statusCode, statusText ?? '', headers);
       },
-      onData(chunk: Buffer) {
-        return res.write(chunk);
+      onResponseData(controller, chunk) {
+        if (!res.write(chunk)) {
+          controller.pause();
+          res.once('drain', () => controller.resume());
+        }
       },
-      onComplete() {
+      onResponseEnd() {
         res.end();
       },
-      onError() {
+      onResponseError() {
         if (res.headersSent) res.destroy();
         else res.writeHead(502).end();
       },

@@ -27,21 +27,16 @@ function fire(due: number, index: number): void {
   pool.dispatch(
     { path, method: 'GET' },
     {
-      onConnect() {},
-      onHeaders(statusCode: number) {
+      onResponseStart(_controller, statusCode) {
         status = statusCode;
-        return true;
       },
-      onData() {
-        return true;
-      },
-      onComplete() {
+      onResponseEnd() {
         if (index < warmup) return;
         latencies.push(performance.now() - due);
         if (status === 200) ok++;
         else failed++;
       },
-      onError() {
+      onResponseError() {
         if (index >= warmup) failed++;
       },
     },

@@ -119,8 +119,7 @@ const CLIENT_GONE = new Error('client closed the connection');
  * Methods rather than closures, and listeners only when needed, so a call allocates little.
  */
 class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
-  private abortUpstream: ((reason?: Error) => void) | undefined;
-  private resumeUpstream: (() => void) | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
   private waitingForDrain = false;
   private failure: GatewayError | undefined;
   private received = 0;
@@ -161,41 +160,43 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
     );
   }
 
-  onConnect(abort: (reason?: Error) => void): void {
-    if (this.exchange.res.destroyed) abort(CLIENT_GONE);
-    else if (this.abortPending) abort(this.failure);
-    else this.abortUpstream = abort;
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.exchange.res.destroyed) controller.abort(CLIENT_GONE);
+    else if (this.abortPending) controller.abort(this.failure!);
+    else this.controller = controller;
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, _headers: unknown, statusText?: string): void {
     const res = this.exchange.res;
-    if (res.destroyed) return false;
-    this.resumeUpstream = resume;
+    if (res.destroyed) {
+      controller.abort(CLIENT_GONE);
+      return;
+    }
     this.answered = true;
     if (this.exchange.req.complete) this.clearDeadline();
-    res.writeHead(statusCode, statusText, downstreamHeaders(rawHeaders));
-    return true;
+    // The raw list keeps repeated headers (set-cookie) and the function's spelling of names.
+    res.writeHead(statusCode, statusText ?? '', downstreamHeaders(controller.rawHeaders as Buffer[]));
   }
 
-  onData(chunk: Buffer): boolean {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const res = this.exchange.res;
-    if (res.write(chunk)) return true;
+    if (res.write(chunk)) return;
     // The client reads slower than the function writes: undici pauses until 'drain' resumes it.
     // Listened for only from the first time it happens; most answers fit the socket's buffer.
+    controller.pause();
     if (!this.waitingForDrain) {
       this.waitingForDrain = true;
-      res.on('drain', this.resumeUpstream!);
+      res.on('drain', () => controller.resume());
     }
-    return false;
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     this.finished = true;
     this.clearDeadline();
     this.exchange.res.end();
   }
 
-  onError(error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.finished = true;
     this.clearDeadline();
     const { res, name } = this.exchange;
@@ -216,7 +217,7 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
     this.deadline = undefined;
     if (this.finished) return;
     this.failure = this.timedOut(this.exchange.req.complete, timeoutMs);
-    if (this.abortUpstream) this.abortUpstream(this.failure);
+    if (this.controller) this.controller.abort(this.failure);
     else this.abortPending = true;
   }
 
@@ -249,7 +250,7 @@ class ProxyCall implements Dispatcher.DispatchHandler, CloseListener {
   /** The client's response closed: if the function is still answering, stop it. */
   closed(): void {
     this.clearDeadline();
-    if (!this.finished) this.abortUpstream?.(CLIENT_GONE);
+    if (!this.finished) this.controller?.abort(CLIENT_GONE);
   }
 }
 

@@ -2,8 +2,7 @@
  * Server-side apply of the synthesized manifests, the way `kubectl apply --server-side` does it,
  * reporting per object whether it was created, changed or left as it was.
  */
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
+import { KubernetesObjectApi, loadYaml, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Manifest } from '../../constructs/synthesize-manifests.js';
 import { isNotFound } from '../../gateway/backends/kubernetes/api-status.js';
 import { describeApiError } from '../kube/api-error.js';
@@ -58,7 +57,7 @@ export async function applyManifests(kc: KubeConfig, manifests: readonly Manifes
     }
     let after: KubernetesObject;
     try {
-      after = await client.patch(await asClientModel(client, manifest), undefined, undefined, FIELD_MANAGER, options.forceConflicts ?? false, PatchStrategy.ServerSideApply);
+      after = await client.patch(asClientModel(manifest), undefined, undefined, FIELD_MANAGER, options.forceConflicts ?? false, PatchStrategy.ServerSideApply);
     } catch (error) {
       throw describeApiError(`applying ${describeRef(ref)}`, error);
     }
@@ -99,10 +98,9 @@ async function waitForCrd(kc: KubeConfig, name: string, timeoutMs: number): Prom
  * The client serializes a known kind through its model, and the model names a few JSON keys
  * differently (JSONSchemaProps' `default` is `_default`, NetworkPolicy's `from` is `_from`): a plain
  * manifest would lose them, a CRD its defaults and the NetworkPolicy its only-the-gateway rule. So
- * the manifest goes in as the model it is serialized from, which round-trips every field.
+ * the manifest goes in as the model it is serialized from, which round-trips every field; the
+ * client's own YAML loader builds that model (JSON is YAML).
  */
-async function asClientModel(client: KubernetesObjectApi, manifest: Manifest): Promise<KubernetesObject> {
-  const type = await (client as unknown as { getSerializationType(apiVersion: string, kind: string): Promise<string> })
-    .getSerializationType(manifest.apiVersion, manifest.kind);
-  return ObjectSerializer.deserialize(manifest, type) as KubernetesObject;
+function asClientModel(manifest: Manifest): KubernetesObject {
+  return loadYaml<KubernetesObject>(JSON.stringify(manifest));
 }
