@@ -14,6 +14,8 @@ const server = createServer((req, res) => {
   agent.dispatch(
     { origin: upstream, path: '/', method: 'GET', headers: ['x-forwarded-for', req.socket.remoteAddress ?? ''] },
     {
+      // undici 8 refuses a handler without onRequestStart: every call would fail at dispatch.
+      onRequestStart() {},
       onResponseStart(controller, statusCode, _headers, statusText) {
         const raw = controller.rawHeaders as Buffer[];
         const headers: string[] = [];

@@ -27,6 +27,9 @@ function fire(due: number, index: number): void {
   pool.dispatch(
     { path, method: 'GET' },
     {
+      // undici 8 refuses a handler that lacks any of these: every call would fail at dispatch.
+      onRequestStart() {},
+      onResponseData() {},
       onResponseStart(_controller, statusCode) {
         status = statusCode;
       },
