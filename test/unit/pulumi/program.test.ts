@@ -46,7 +46,8 @@ describe('the Pulumi program (infra/pulumi/program.ts) with stack config', () =>
   });
 });
 
-describe('the Pulumi program with the defaults Pulumi.yaml declares', () => {
+// A second import of the whole program (Pulumi SDK included) takes seconds on a loaded machine: no time limit.
+describe('the Pulumi program with the defaults Pulumi.yaml declares', { timeout: 0 }, () => {
   it("takes an empty image setting as the constructs' default", async () => {
     // given `pulumi config` as a new stack has it: every declared key, images empty
     vi.resetModules();
