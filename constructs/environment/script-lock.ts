@@ -1,7 +1,7 @@
 /**
  * A script's lock as uv writes it (`uv lock --script <script>` → `<script>.lock` beside it), and
- * which scripts need one: those that declare dependencies or a `requires-python`. A script with
- * neither runs on the platform's Python and needs no lock.
+ * which scripts need one: those that declare dependencies. A script without any runs on the
+ * platform's Python (locally, the one uv finds for its `requires-python`) and needs no lock.
  */
 
 /** The lock file of a script: uv's own naming, `<script>.lock`. */
@@ -17,5 +17,5 @@ export interface LockedFields {
 
 /** True when the script's environment is more than the platform's Python, so it must be locked. */
 export function needsLock(fields: LockedFields): boolean {
-  return fields.dependencies.length > 0 || fields.requiresPython !== undefined;
+  return fields.dependencies.length > 0;
 }

@@ -31,6 +31,11 @@ export interface FunctionDefinition {
   readonly source: string;
   /** sha256 hex of `source`; a change rolls the pods. */
   readonly sourceHash: string;
+  /**
+   * The text of the script's lock (`<script>.lock`, as `uv lock --script` writes it): present
+   * exactly when the script has dependencies, and then matching them.
+   */
+  readonly lock?: string;
 }
 
 /** One problem in one script, located so a person can go straight to it. */
@@ -42,6 +47,8 @@ export interface ScriptError {
   readonly key?: string;
   /** What is wrong and how to fix it. */
   readonly message: string;
+  /** Set for the lock problems that `faas lock` fixes: no lock yet, or one that no longer matches. */
+  readonly lock?: 'missing' | 'stale';
 }
 
 export type LoadResult =

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FunctionDefinition, ScriptError } from './function-definition.js';
 import { loadFunction } from './load-function.js';
 import { pythonSyntaxErrors } from './python-syntax.js';
+import { lockPathOf } from '../environment/script-lock.js';
 
 export interface FolderLoad {
   /** Valid functions, sorted by file name. */
@@ -33,7 +34,7 @@ export async function loadFunctionsFolder(dir: string): Promise<FolderLoad> {
 
 /** Loads the given scripts together, so names are unique across all of them. */
 export async function loadFunctionFiles(files: readonly string[]): Promise<FolderLoad> {
-  const texts = await Promise.all(files.map(readScript));
+  const [texts, locks] = await Promise.all([Promise.all(files.map(readScript)), Promise.all(files.map(readLock))]);
   const functions: FunctionDefinition[] = [];
   const errors: ScriptError[] = [];
   const readable = files.flatMap((file, index) => (typeof texts[index] === 'string' ? [{ file, text: texts[index] }] : []));
@@ -41,7 +42,9 @@ export async function loadFunctionFiles(files: readonly string[]): Promise<Folde
   files.forEach((file, index) => {
     const text = texts[index]!;
     if (typeof text !== 'string') return void errors.push(text);
-    const result = loadFunction(file, text);
+    const lock = locks[index];
+    if (typeof lock === 'object') return void errors.push(lock);
+    const result = loadFunction(file, text, lock);
     const syntax = syntaxErrors.filter((error) => error.file === file);
     if (result.ok && syntax.length === 0) functions.push(result.function);
     if (!result.ok) errors.push(...result.errors);
@@ -68,6 +71,18 @@ async function readScript(file: string): Promise<string | ScriptError> {
     const lenient = new TextDecoder('utf-8').decode(bytes);
     const line = lenient.slice(0, lenient.indexOf('\uFFFD')).split('\n').length;
     return { file, line, message: 'the file is not valid UTF-8 (the first bad byte is on this line); save it as UTF-8' };
+  }
+}
+
+/** The lock beside a script (`<script>.lock`), undefined when there is none. */
+async function readLock(file: string): Promise<string | undefined | ScriptError> {
+  const lockFile = lockPathOf(file);
+  try {
+    return await readFile(lockFile, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    return { file: lockFile, line: 1, message: `cannot read the lock (${code ?? (error as Error).message}); check that it is a readable file, or write it again with \`faas lock\`` };
   }
 }
 

@@ -14,12 +14,19 @@ import { checkObject } from './schema-check.js';
 import { ScriptRequirementsSchema } from './schema.js';
 import { kebabCase } from './setting-keys.js';
 import { validateSettings } from './validate-settings.js';
+import { lockMismatch } from '../environment/lock-check.js';
+import { lockPathOf, needsLock } from '../environment/script-lock.js';
 
 type Table = Record<string, unknown>;
 
-export function loadFunction(file: string, text: string): LoadResult {
+/**
+ * @param lock the text of the script's lock (`<file>.lock`), when there is one; a script with
+ *   dependencies must have one that matches them.
+ */
+export function loadFunction(file: string, text: string, lock?: string): LoadResult {
   const errors: ScriptError[] = [];
-  const fail = (line: number, message: string, key?: string) => errors.push({ file, line, message, ...(key === undefined ? {} : { key }) });
+  const fail = (line: number, message: string, key?: string, lock?: ScriptError['lock']) =>
+    errors.push({ file, line, message, ...(key === undefined ? {} : { key }), ...(lock === undefined ? {} : { lock }) });
 
   const name = functionNameFromStem(basename(file, extname(file)));
   const nameProblem = functionNameProblem(name);
@@ -71,6 +78,9 @@ export function loadFunction(file: string, text: string): LoadResult {
     for (const issue of settings.issues) fail(lineOf(['tool', 'faas', ...issue.path]), issue.message, issue.path[0]);
   }
 
+  const locked = requirements === undefined ? undefined : lockFor(file, name, requirements, lock);
+  if (locked !== undefined && !locked.ok) fail(lineOf(['dependencies']), locked.problem, 'dependencies', locked.missing ? 'missing' : 'stale');
+
   if (errors.length > 0 || requirements === undefined || settings === undefined || !settings.ok) {
     return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
   }
@@ -82,8 +92,32 @@ export function loadFunction(file: string, text: string): LoadResult {
     ...settings.settings,
     source: text,
     sourceHash: createHash('sha256').update(text).digest('hex'),
+    ...(locked?.ok === true ? { lock: locked.lock } : {}),
   };
   return { ok: true, function: definition };
+}
+
+/**
+ * The lock a script with dependencies runs from, or why it cannot: a missing lock is never
+ * resolved here, since a resolution at deploy or wake time would install what nobody reviewed.
+ */
+export function lockFor(
+  file: string,
+  name: string,
+  requirements: { requiresPython?: string; dependencies: readonly string[] },
+  lock: string | undefined,
+): { ok: true; lock: string } | { ok: false; problem: string; missing: boolean } | undefined {
+  if (!needsLock(requirements)) return undefined;
+  const lockFile = lockPathOf(file);
+  if (lock === undefined) {
+    return {
+      ok: false,
+      missing: true,
+      problem: `the script has dependencies but no lock (${lockFile}); run \`faas lock ${name}\` and commit the lock beside the script (\`faas dev\` writes a missing one)`,
+    };
+  }
+  const problem = lockMismatch(requirements, lock, lockFile);
+  return problem === undefined ? { ok: true, lock } : { ok: false, missing: false, problem: problem.replace('`faas lock`', `\`faas lock ${name}\``) };
 }
 
 /**

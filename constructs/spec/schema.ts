@@ -131,6 +131,13 @@ export const FunctionSpecSchema = Type.Composite([
       maxLength: 262144,
       description: 'The Python script itself, PEP 723 block included.',
     }),
+    lock: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1048576,
+        description: "The script's lock, as `uv lock --script` writes it beside the script (`<script>.lock`); required when `dependencies` is not empty, and must match them.",
+      }),
+    ),
   }),
 ]);
 

@@ -19,6 +19,11 @@ function wrap(text: string, width = 84): string[] {
 export const TEMPLATE_STYLES = ['handle', 'fastapi', 'flask'] as const;
 export type TemplateStyle = (typeof TEMPLATE_STYLES)[number];
 
+/** The dependencies a style's template declares (which `faas lock` then locks). */
+export function templateDependencies(style: TemplateStyle): readonly string[] {
+  return STYLES[style].dependencies;
+}
+
 interface StyleTemplate {
   readonly dependencies: readonly string[];
   readonly try: string;

@@ -10,6 +10,7 @@ import { requirementProblem, requiresPythonProblem } from './python-requirements
 import { checkObject } from './schema-check.js';
 import { FaasSettingsSchema, FunctionSpecSchema, type FunctionSpec } from './schema.js';
 import { validateSettings } from './validate-settings.js';
+import { lockFor } from './load-function.js';
 
 export function specFromDefinition(definition: FunctionDefinition): FunctionSpec {
   return {
@@ -30,6 +31,7 @@ export function specFromDefinition(definition: FunctionDefinition): FunctionSpec
     asyncCallbackTimeout: definition.asyncCallbackTimeout,
     asyncCallbackAttempts: definition.asyncCallbackAttempts,
     source: definition.source,
+    ...(definition.lock === undefined ? {} : { lock: definition.lock }),
   };
 }
 
@@ -42,7 +44,8 @@ const same = (property: string) => property;
  */
 export function definitionFromSpec(name: string, spec: unknown, file = `Function/${name}`): LoadResult {
   const errors: ScriptError[] = [];
-  const fail = (message: string, key?: string) => errors.push({ file, line: 0, message, ...(key === undefined ? {} : { key }) });
+  const fail = (message: string, key?: string, lock?: ScriptError['lock']) =>
+    errors.push({ file, line: 0, message, ...(key === undefined ? {} : { key }), ...(lock === undefined ? {} : { lock }) });
 
   const nameProblem = functionNameProblem(name);
   if (nameProblem !== undefined) fail(nameProblem, 'name');
@@ -67,6 +70,9 @@ export function definitionFromSpec(name: string, spec: unknown, file = `Function
     const problem = requirementProblem(requirement);
     if (problem !== undefined) fail(problem, 'dependencies');
   }
+  // Only dependencies that are themselves valid can be compared with a lock.
+  const locked = errors.length > 0 ? undefined : lockFor(file, name, value, value.lock);
+  if (locked !== undefined && !locked.ok) fail(locked.problem.replace(`(${file}.lock)`, "(field 'lock')").replace(`${file}.lock does`, "field 'lock' does"), 'lock', locked.missing ? 'missing' : 'stale');
   if (errors.length > 0 || !settings.ok) return { ok: false, errors };
 
   return {
@@ -79,6 +85,7 @@ export function definitionFromSpec(name: string, spec: unknown, file = `Function
       ...settings.settings,
       source: value.source,
       sourceHash: createHash('sha256').update(value.source).digest('hex'),
+      ...(locked?.ok === true ? { lock: locked.lock } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@
  * `{"script": base64, "dot_file": base64?, "option": {"user", "replica"}}`.
  *
  * - `script`: the PEP 723 script, base64 (line breaks allowed, as `base64` wraps).
+ * - `lock`: the script's lock (`<script>.lock`), base64; required when it has dependencies.
  * - `dot_file` (or `dotFile`): an optional base64 `.env` or INI file. It often holds
  *   credentials, so it never goes into the script, its spec or a ConfigMap: under `faas dev` it is
  *   a file only the user can read beside the deployed script, given to the function as
@@ -30,6 +31,7 @@ const Base64Text = Type.String({ description: 'base64 of UTF-8 text' });
 
 export const AdminPythonRequestSchema = Type.Object({
   script: Type.String({ minLength: 1, description: 'The PEP 723 script, base64-encoded.' }),
+  lock: Type.Optional(Type.Union([Base64Text, Type.Null()])),
   dot_file: Type.Optional(Type.Union([Base64Text, Type.Null()])),
   dotFile: Type.Optional(Type.Union([Base64Text, Type.Null()])),
   option: Type.Optional(
@@ -71,6 +73,7 @@ export const adminPython: AdminHandler = async ({ req, res, deps }) => {
     source,
     (script) => (replica !== undefined && replica > script.maxReplicas ? { ...overrides, maxReplicas: replica } : overrides),
     fields,
+    body.lock ? decodeBase64(body.lock, 'lock', 'base64 < echo.py.lock', name) : undefined,
   );
   await storeFunction(deps, definition, `/admin/python (user ${JSON.stringify(body.option?.user ?? '')})`, { dotFile });
   sendJson(res, 200, { url: functionUrl(req, deps.pathPrefix ?? '', name), code: 200, message: 'success', function: name });

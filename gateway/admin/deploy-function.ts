@@ -12,7 +12,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { AdminHandler } from './admin-context.js';
 import { AdminError, notFound } from './admin-error.js';
 import { deploymentOverrides } from './deployment-overrides.js';
-import { SOURCE_ANNOTATION } from './function-status.js';
+import { LOCK_ANNOTATION, SOURCE_ANNOTATION } from './function-status.js';
 import { parseJsonBody, readBody } from './json-body.js';
 import { checkNamespace } from './namespace.js';
 import { checkFunctionName, scriptDefinition } from './script-definition.js';
@@ -27,6 +27,7 @@ const Resources = Type.Object({ memory: Type.Optional(Type.String()), cpu: Type.
 export const FunctionDeploymentSchema = Type.Object({
   service: Type.String({ minLength: 1, description: 'Name of the function.' }),
   source: Type.Optional(Type.String({ description: 'The Python script, PEP 723 block included (this platform\'s extension).' })),
+  lock: Type.Optional(Type.String({ description: "The script's lock as `uv lock --script` writes it; required when the script has dependencies (this platform's extension)." })),
   image: Type.Optional(Type.String()),
   namespace: Type.Optional(Type.String()),
   envProcess: Type.Optional(Type.String()),
@@ -52,10 +53,18 @@ export function deployFunction(mode: 'create-or-replace' | 'update'): AdminHandl
     // a moment ago, and refusing then would fail faas-cli's PUT-404-POST sequence.
     if (mode === 'update' && !deps.backend.functions().has(name)) throw notFound(name);
     const { overrides, fields } = deploymentOverrides(body);
-    const definition = scriptDefinition(name, sourceOf(body), overrides, fields);
+    const definition = scriptDefinition(name, sourceOf(body), overrides, fields, lockOf(body));
     const outcome = await storeFunction(deps, definition, 'the admin API');
     sendJson(res, 202, { message: `function "${name}" ${outcome}`, function: name });
   };
+}
+
+function lockOf(body: FunctionDeployment): string | undefined {
+  const inAnnotation = body.annotations?.[LOCK_ANNOTATION];
+  if (body.lock !== undefined && inAnnotation !== undefined && body.lock !== inAnnotation) {
+    throw new AdminError('bad_request', `field 'lock' and annotation '${LOCK_ANNOTATION}' both carry a lock and they differ; send it once`, { function: body.service });
+  }
+  return body.lock ?? inAnnotation;
 }
 
 function sourceOf(body: FunctionDeployment): string {

@@ -39,6 +39,8 @@ export interface FunctionStatus {
 /** Annotation keys of this platform, under its API group. */
 export const SOURCE_HASH_ANNOTATION = 'faas.poorman.dev/source-hash';
 export const SOURCE_ANNOTATION = 'faas.poorman.dev/source';
+/** Where a faas-cli deployment can carry the script's lock (`<script>.lock`). */
+export const LOCK_ANNOTATION = 'faas.poorman.dev/lock';
 /** The Function's Ready condition as the controller wrote it (`faas-cli describe` prints annotations). */
 export const READY_ANNOTATION = 'faas.poorman.dev/ready';
 /** `status: statusMessage`, for faas-cli, which shows annotations and not this platform's fields. */

@@ -30,10 +30,11 @@ export function checkFunctionName(name: string, field: string): void {
 /** Overrides, or a function of the script's own spec that gives them (when they depend on it). */
 export type OverridesOf = SpecOverrides | ((script: FunctionSpec) => SpecOverrides);
 
-export function scriptDefinition(name: string, source: string, overridesOf: OverridesOf, fields: OverrideFields): FunctionDefinition {
+/** @param lock the script's lock (`uv lock --script`), required when it has dependencies. */
+export function scriptDefinition(name: string, source: string, overridesOf: OverridesOf, fields: OverrideFields, lock?: string): FunctionDefinition {
   // Errors then read `echo.py:4: ...`, the file the user would have written.
   const file = `${name}.py`;
-  const loaded = loadFunction(file, source);
+  const loaded = loadFunction(file, source, lock);
   if (!loaded.ok) throw invalidScript(name, loaded.errors, 'its PEP 723 metadata');
   const base = specFromDefinition(loaded.function);
   const overrides = typeof overridesOf === 'function' ? overridesOf(base) : overridesOf;
@@ -60,7 +61,7 @@ export function scriptDefinition(name: string, source: string, overridesOf: Over
   } catch (error) {
     throw new AdminError('bad_request', `function "${name}": ${(error as Error).message}`, { function: name });
   }
-  const reloaded = loadFunction(file, rewritten);
+  const reloaded = loadFunction(file, rewritten, lock);
   if (!reloaded.ok) {
     throw new AdminError('internal', `function "${name}": writing the settings into the script broke it: ${reloaded.errors.map(formatError).join('; ')}`, { function: name });
   }

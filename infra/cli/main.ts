@@ -11,6 +11,7 @@ type CommandModule = { register(program: Command): void };
 const commands: Readonly<Record<string, () => Promise<CommandModule>>> = {
   new: () => import('./commands/new.js'),
   validate: () => import('./commands/validate.js'),
+  lock: () => import('./commands/lock.js'),
   synth: () => import('./commands/synth.js'),
   docs: () => import('./commands/docs.js'),
   dev: () => import('./commands/dev.js'),

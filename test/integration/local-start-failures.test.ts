@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextStartFailure, startLocalBackend, type Harness } from '../support/local-backend-harness.js';
 
@@ -45,13 +46,13 @@ describe('a start that fails', () => {
     expect(failures).toEqual(['crash-at-import', 'crash-at-import']);
   });
 
-  it('names a dependency that does not resolve', async () => {
-    const failed = nextStartFailure(harness.backend, 'missing-dependency');
-    await harness.backend.scale('missing-dependency', 1);
-    const failure = await failed;
-    expect(failure.reason).toContain('poorman-faas-no-such-package-x7');
-    expect(failure.reason).toContain('missing_dependency.py');
-    expect(failure.logTail).toContain('poorman-faas-no-such-package-x7');
+  it('names a dependency that cannot be locked', async () => {
+    // It cannot be locked, so it never loads: its problem is uv's reason, and no lock is left behind.
+    const [problem] = harness.backend.invalidFunctions().get('missing-dependency') ?? [];
+    expect(problem?.message).toContain('poorman-faas-no-such-package-x7');
+    expect(problem?.message).toContain('uv could not lock the dependencies of');
+    expect(problem?.file).toMatch(/missing_dependency\.py$/);
+    expect(existsSync(`${problem?.file}.lock`)).toBe(false);
   });
 
   it('tells an ASGI app without uvicorn to add it to its dependencies', async () => {

@@ -77,7 +77,7 @@ export class FunctionInstances {
   update(def: FunctionDefinition): void {
     this.current = def;
     for (const instance of this.instances) {
-      if (instance.stopping || instance.def.sourceHash === def.sourceHash) continue;
+      if (instance.stopping || sameRevision(instance.def, def)) continue;
       if (instance.endpoint) instance.retiring = true;
       else void this.stopInstance(instance);
     }
@@ -171,4 +171,9 @@ export class FunctionInstances {
     this.restartTimer = setTimeout(() => void this.reconcile(), delay);
     this.restartTimer.unref();
   }
+}
+
+/** The same script with the same lock: its running instances need no replacing. */
+export function sameRevision(a: FunctionDefinition, b: FunctionDefinition): boolean {
+  return a.sourceHash === b.sourceHash && a.lock === b.lock;
 }

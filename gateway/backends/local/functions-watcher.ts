@@ -1,6 +1,6 @@
 /**
  * Notices edits to the functions folder. Editors save in bursts (write, rename, chmod),
- * so changes are debounced into one reload; only `*.py` names matter, which keeps
+ * so changes are debounced into one reload; only `*.py` and `*.py.lock` names matter, which keeps
  * Python's own `__pycache__` writes from triggering reloads.
  */
 import { watch, type FSWatcher } from 'node:fs';
@@ -19,7 +19,7 @@ export class FunctionsWatcher {
 
   start(): void {
     this.watcher = watch(this.dir, { persistent: false }, (_event, file) => {
-      if (file !== null && !file.toString().endsWith('.py')) return;
+      if (file !== null && !/\.py(\.lock)?$/.test(file.toString())) return;
       clearTimeout(this.timer);
       this.timer = setTimeout(this.onChange, this.debounceMs);
     });

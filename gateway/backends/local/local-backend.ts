@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -26,13 +27,15 @@ import { FunctionConflict } from '../function-conflict.js';
 import type { BackendLogger } from './backend-logger.js';
 import { devSecretsEnv } from './dev-secrets.js';
 import { dotFileEnv } from './dot-file-env.js';
-import { FunctionInstances } from './function-instances.js';
+import { FunctionInstances, sameRevision } from './function-instances.js';
 import { FunctionProcess } from './function-process.js';
 import { FunctionsWatcher } from './functions-watcher.js';
 import { OutputHistory } from './output-history.js';
 import { poolable, poolKeyOf } from './pool-key.js';
 import { UvEnvironments } from './uv-environment.js';
 import { WarmPool, type PoolEnvironment } from './warm-pool.js';
+import { lockScript } from './uv-lock.js';
+import { lockPathOf } from '../../../constructs/environment/script-lock.js';
 
 export interface LocalBackendOptions {
   /** Folder of PEP 723 scripts, one function each. */
@@ -64,6 +67,11 @@ export interface LocalBackendOptions {
    * @default - uv's own default, so installs survive across runs
    */
   readonly uvCacheDir?: string;
+  /**
+   * Where built environments are kept, one folder per environment hash.
+   * @default `$FAAS_CACHE_DIR/environments`, else `~/.cache/poorman-faas/environments`
+   */
+  readonly environmentsDir?: string;
   /**
    * Grace between SIGTERM (drain) and SIGKILL when stopping an instance.
    * @default - the function's request timeout
@@ -128,16 +136,19 @@ export class LocalBackend implements Backend {
   /** Loads run one after another, so a deploy never races a watcher reload. */
   private loading: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private readonly uvPath: string;
 
   constructor(private readonly options: LocalBackendOptions) {
+    this.uvPath = options.uvPath ?? process.env.UV ?? 'uv';
     this.functionsDir = resolve(options.functionsDir);
     this.deployedDir = resolve(options.deployedDir ?? join(dirname(this.functionsDir), '.faas', basename(this.functionsDir)));
     this.logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
     this.bootstrapPath = resolve(options.bootstrapPath ?? DEFAULT_BOOTSTRAP);
     this.secretsDir = resolve(options.secretsDir ?? join(dirname(this.functionsDir), '.secrets'));
     this.environments = new UvEnvironments({
-      uvPath: options.uvPath ?? process.env.UV ?? 'uv',
+      uvPath: this.uvPath,
       cacheDir: options.uvCacheDir,
+      dir: resolve(options.environmentsDir ?? defaultEnvironmentsDir()),
       installTimeoutMs: options.installTimeoutMs ?? 600_000,
       logger: this.logger,
     });
@@ -215,9 +226,12 @@ export class LocalBackend implements Backend {
       const dotFile = this.dotFilePath(def.name);
       const previous = existsSync(file) ? await readFile(file, 'utf8') : undefined;
       const previousDot = existsSync(dotFile) ? await readFile(dotFile, 'utf8') : undefined;
+      const lockFile = lockPathOf(file);
+      const previousLock = await readFile(lockFile, 'utf8').catch(() => undefined);
       // Private: the dot file often holds credentials, and the folder is the user's alone.
       await mkdir(this.deployedDir, { recursive: true, mode: 0o700 });
       await writeFile(file, def.source);
+      if (def.lock !== undefined) await writeFile(lockFile, def.lock);
       if (files !== undefined) await writePrivate(dotFile, files.dotFile);
       const errors = await this.load();
       const mine = errors.filter((error) => resolve(error.file) === file);
@@ -226,6 +240,8 @@ export class LocalBackend implements Backend {
         if (previous === undefined) await unlink(file);
         else await writeFile(file, previous);
         await writePrivate(dotFile, previousDot);
+        if (previousLock !== undefined) await writeFile(lockFile, previousLock);
+        else if (def.lock !== undefined) await unlink(lockFile);
         await this.load();
         throw new SpecError(mine);
       }
@@ -255,9 +271,11 @@ export class LocalBackend implements Backend {
           `function "${name}" comes from ${this.shown(file)}, a script of yours, and the admin API removes only what it deployed; delete the file to remove the function (faas dev notices)`,
         );
       }
-      await unlink(file).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      for (const path of [file, lockPathOf(file)]) {
+        await unlink(path).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+      }
       await writePrivate(this.dotFilePath(name), undefined);
       await this.load();
       await instances.settled();
@@ -327,7 +345,15 @@ export class LocalBackend implements Backend {
   /** Reads the folder and converges on it; returns the scripts' errors. */
   private async load(): Promise<ScriptError[]> {
     const deployed = existsSync(this.deployedDir) ? await listScripts(this.deployedDir) : [];
-    const { functions, errors } = await loadFunctionFiles([...(await listScripts(this.functionsDir)), ...deployed]);
+    const files = [...(await listScripts(this.functionsDir)), ...deployed];
+    let { functions, errors } = await loadFunctionFiles(files);
+    const locking = await this.writeMissingLocks(errors);
+    if (locking.wrote) ({ functions, errors } = await loadFunctionFiles(files));
+    // A lock uv could not write: the function's problem is uv's reason, which names the package.
+    errors = errors.map((error) => {
+      const failure = error.lock === 'missing' ? locking.failed.get(error.file) : undefined;
+      return failure === undefined ? error : { ...error, message: `${failure} (then \`faas lock\` writes ${lockPathOf(error.file)})` };
+    });
     for (const error of errors) this.logger.error({ file: error.file, line: error.line }, formatError(error));
     const broken = new Set(errors.map((error) => resolve(error.file)));
     this.invalid = invalidByName(errors, new Set(functions.map((def) => def.name)));
@@ -340,7 +366,7 @@ export class LocalBackend implements Backend {
         this.byName.set(def.name, this.newInstances(def));
         changed = true;
         if (this.warming) void this.warm(def);
-      } else if (instances.definition.sourceHash !== def.sourceHash) {
+      } else if (!sameRevision(instances.definition, def)) {
         this.logger.info({ function: def.name }, 'script changed; replacing its instances');
         instances.update(def);
         changed = true;
@@ -365,6 +391,28 @@ export class LocalBackend implements Backend {
     }
     if (changed) this.emit(this.functionsListeners, undefined);
     return errors;
+  }
+
+  /**
+   * `faas dev` locks a script that has dependencies but no lock, once, and says so: the lock is
+   * the user's to review and commit. A lock that no longer matches is never rewritten here.
+   */
+  private async writeMissingLocks(errors: readonly ScriptError[]): Promise<{ wrote: boolean; failed: Map<string, string> }> {
+    const unlocked = [...new Set(errors.filter((error) => error.lock === 'missing').map((error) => error.file))];
+    let wrote = false;
+    const failed = new Map<string, string>();
+    for (const file of unlocked) {
+      if (this.stopped) break;
+      const log = this.logger.child({ file, stream: 'uv' });
+      try {
+        await lockScript(file, { uvPath: this.uvPath, timeoutMs: this.options.installTimeoutMs ?? 600_000, onLine: (line) => log.info({}, line) });
+        this.logger.info({ file }, `wrote ${lockPathOf(file)} (uv lock --script); commit it beside the script`);
+        wrote = true;
+      } catch (error) {
+        failed.set(file, (error as Error).message);
+      }
+    }
+    return { wrote, failed };
   }
 
   private newInstances(def: FunctionDefinition): FunctionInstances {
@@ -521,4 +569,8 @@ function invalidByName(errors: readonly ScriptError[], loaded: ReadonlySet<strin
     byName.set(name, [...(byName.get(name) ?? []), error]);
   }
   return byName;
+}
+
+function defaultEnvironmentsDir(): string {
+  return join(process.env.FAAS_CACHE_DIR ?? join(homedir(), '.cache', 'poorman-faas'), 'environments');
 }

@@ -1,61 +1,78 @@
 /**
- * Each script's Python environment, prepared by uv once and then reused: `uv sync --script`
- * installs the PEP 723 dependencies (uv caches them across runs), `uv python find --script`
- * names the interpreter of that environment. Starts then run that interpreter directly,
- * so a cold start pays for Python, not for uv resolving against the package index again.
+ * Each function's Python environment, built once per environment hash and then only read.
+ *
+ * A script without dependencies runs on the interpreter uv finds for it (`uv python find`,
+ * honouring its `requires-python`). A script with dependencies runs from its lock: the hash of
+ * the lock, that interpreter's version and its platform names a folder under `dir`; the first
+ * start builds it (`uv venv`, then `uv sync --script --active --locked --compile-bytecode`, so the
+ * packages' byte-code is compiled once, at build) into a temporary folder renamed into place
+ * when complete. Every later start, in this gateway or the next, only execs `<env>/bin/python`:
+ * no uv, no package index. `--locked` makes uv refuse a lock it would change rather than
+ * resolve again.
  */
 import { execFile } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FunctionDefinition } from '../../../constructs/spec/function-definition.js';
+import { environmentHash } from '../../../constructs/environment/environment-hash.js';
 import type { BackendLogger } from './backend-logger.js';
-import { LineTail } from './line-tail.js';
+import { EnvironmentError, runUv } from './run-uv.js';
+
+export { EnvironmentError } from './run-uv.js';
 
 export interface UvEnvironmentsOptions {
   /** The uv executable. */
   readonly uvPath: string;
   /** `UV_CACHE_DIR` for uv; unset keeps uv's own default, shared with the user's other uv runs. */
   readonly cacheDir?: string;
-  /** Longest time one `uv sync` may take (first installs download packages). */
+  /** Where built environments live, one folder per environment hash. */
+  readonly dir: string;
+  /** Longest time one uv step may take (a first build downloads packages). */
   readonly installTimeoutMs: number;
   readonly logger: BackendLogger;
 }
 
-/** uv could not prepare the environment; `logTail` is what uv said. */
-export class EnvironmentError extends Error {
-  constructor(
-    message: string,
-    readonly logTail: string,
-  ) {
-    super(message);
-    this.name = 'EnvironmentError';
-  }
+/** What a function runs on. */
+export interface PreparedEnvironment {
+  readonly python: string;
+  /** The environment hash; for a script without dependencies, that of its bare interpreter. */
+  readonly hash: string;
 }
 
 const HAS_METADATA_BLOCK = /^# \/\/\/ script\r?$/m;
+/** The interpreter's exact version and platform, in one line. */
+const DESCRIBE_PYTHON = 'import sys, sysconfig; print(sys.version.split()[0], sysconfig.get_platform())';
 
 export class UvEnvironments {
-  private readonly interpreters = new Map<string, Promise<string>>();
+  private readonly prepared = new Map<string, Promise<PreparedEnvironment>>();
   private readonly abort = new AbortController();
+  /** uv runs in this gateway, for the figures and tests that count them. */
+  uvRuns = 0;
 
   constructor(private readonly options: UvEnvironmentsOptions) {}
 
-  /** The interpreter to run `def` with; prepares its environment on first use. */
+  /** The interpreter to run `def` with; finds or builds its environment on first use. */
   async interpreter(def: FunctionDefinition): Promise<string> {
-    const key = JSON.stringify([def.file, def.requiresPython ?? null, def.dependencies, HAS_METADATA_BLOCK.test(def.source)]);
-    let pending = this.interpreters.get(key);
+    return (await this.environment(def)).python;
+  }
+
+  async environment(def: FunctionDefinition): Promise<PreparedEnvironment> {
+    const key = JSON.stringify([def.file, def.requiresPython ?? null, HAS_METADATA_BLOCK.test(def.source), def.lock ?? null]);
+    let pending = this.prepared.get(key);
     if (pending) {
-      const python = await pending.catch(() => undefined);
-      // uv may have pruned the environment since (`uv cache prune`): prepare it again.
-      if (python !== undefined && (await exists(python))) return python;
-      if (this.interpreters.get(key) === pending) this.interpreters.delete(key);
+      const environment = await pending.catch(() => undefined);
+      // Removed since (a cleaned cache folder): prepare it again.
+      if (environment !== undefined && (await exists(environment.python))) return environment;
+      if (this.prepared.get(key) === pending) this.prepared.delete(key);
     }
-    pending = this.interpreters.get(key);
+    pending = this.prepared.get(key);
     if (!pending) {
       pending = this.prepare(def);
-      this.interpreters.set(key, pending);
-      // A failure is not cached: the next start tries uv again.
+      this.prepared.set(key, pending);
+      // A failure is not cached: the next start tries again.
       pending.catch(() => {
-        if (this.interpreters.get(key) === pending) this.interpreters.delete(key);
+        if (this.prepared.get(key) === pending) this.prepared.delete(key);
       });
     }
     return pending;
@@ -66,55 +83,58 @@ export class UvEnvironments {
     this.abort.abort();
   }
 
-  private async prepare(def: FunctionDefinition): Promise<string> {
+  private async prepare(def: FunctionDefinition): Promise<PreparedEnvironment> {
     const log = this.options.logger.child({ function: def.name, stream: 'uv' });
-    if (!HAS_METADATA_BLOCK.test(def.source)) {
-      // No PEP 723 block: uv runs such a script with a plain interpreter, and so do we.
-      return (await this.uv(['python', 'find'], def, log)).trim();
+    // A script without a PEP 723 block gets a plain interpreter from uv, as `uv run` gives it.
+    const findArgs = HAS_METADATA_BLOCK.test(def.source) ? ['python', 'find', '--script', def.file] : ['python', 'find'];
+    const base = (await this.uv(findArgs, def, log, 'find a Python for')).trim();
+    const [version, platform] = (await this.describe(base, def)).split(' ');
+    if (def.lock === undefined) return { python: base, hash: environmentHash(undefined, version!, platform!) };
+
+    const hash = environmentHash(def.lock, version!, platform!);
+    const folder = join(this.options.dir, hash);
+    const python = join(folder, 'bin', 'python');
+    if (await exists(python)) return { python, hash };
+
+    await mkdir(this.options.dir, { recursive: true });
+    const building = join(this.options.dir, `.${hash}.${process.pid}.${randomBytes(4).toString('hex')}`);
+    log.info({ environment: hash }, `building environment ${hash} from ${def.file}.lock`);
+    try {
+      await this.uv(['venv', '--quiet', '--python', base, building], def, log, 'create the environment of');
+      await this.uv(['sync', '--script', def.file, '--active', '--locked', '--compile-bytecode'], def, log, 'install the locked dependencies of', { VIRTUAL_ENV: building });
+      // Another gateway may have finished the same environment first; either copy is the same.
+      await rename(building, folder).catch(async (error: NodeJS.ErrnoException) => {
+        if (!(await exists(python))) throw error;
+      });
+    } finally {
+      await rm(building, { recursive: true, force: true });
     }
-    // Compiled at install, the packages' bytecode is never compiled on a cold start.
-    await this.uv(['sync', '--compile-bytecode', '--script', def.file], def, log);
-    return (await this.uv(['python', 'find', '--script', def.file], def, log)).trim();
+    return { python, hash };
   }
 
-  private uv(args: string[], def: FunctionDefinition, log: BackendLogger): Promise<string> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    if (this.options.cacheDir !== undefined) env.UV_CACHE_DIR = this.options.cacheDir;
+  private async describe(python: string, def: FunctionDefinition): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(
-        this.options.uvPath,
-        args,
-        { env, timeout: this.options.installTimeoutMs, signal: this.abort.signal, maxBuffer: 16 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          const tail = new LineTail(40);
-          tail.push(stderr);
-          for (const line of tail.lines()) log.info({}, line);
-          if (!error) return resolve(stdout);
-          const command = `uv ${args.join(' ')}`;
-          const cause = error as NodeJS.ErrnoException & { killed?: boolean };
-          if (cause.code === 'ENOENT') {
-            return reject(new EnvironmentError(`uv was not found at '${this.options.uvPath}'; install it (pip install uv) or set the uv path`, ''));
-          }
-          if (cause.name === 'AbortError') return reject(new EnvironmentError(`${command} was cancelled: the backend is stopping`, tail.text()));
-          if (cause.killed) {
-            return reject(
-              new EnvironmentError(`${command} took longer than ${this.options.installTimeoutMs / 1000}s; check the network or the package index, or raise the install timeout`, tail.text()),
-            );
-          }
-          reject(new EnvironmentError(`uv could not prepare the environment of ${def.file}: ${uvProblem(tail) ?? `${command} failed`}; fix the script's dependencies`, tail.text()));
-        },
-      );
+      execFile(python, ['-I', '-c', DESCRIBE_PYTHON], { timeout: 30_000, signal: this.abort.signal }, (error, stdout) => {
+        if (error) reject(new EnvironmentError(`the Python uv found for ${def.file} (${python}) does not run: ${error.message}`, ''));
+        else resolve(stdout.trim());
+      });
     });
   }
-}
 
-/** uv's `error:` and `cause:` lines in one sentence: the cause names the package that failed. */
-function uvProblem(tail: LineTail): string | undefined {
-  const lines = tail.lines().map((line) => line.trim()).filter((line) => line !== '');
-  const problem = lines
-    .filter((line) => /^(error|cause|caused by):/i.test(line))
-    .map((line) => line.replace(/^(error|cause|caused by):\s*/i, '').replace(/[.;]$/, ''));
-  return problem.length > 0 ? problem.join(': ') : lines.at(-1);
+  private uv(args: string[], def: FunctionDefinition, log: BackendLogger, doing: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+    this.uvRuns++;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
+    if (this.options.cacheDir !== undefined) env.UV_CACHE_DIR = this.options.cacheDir;
+    return runUv(args, {
+      uvPath: this.options.uvPath,
+      env,
+      timeoutMs: this.options.installTimeoutMs,
+      signal: this.abort.signal,
+      onLine: (line) => log.info({}, line),
+      doing: `${doing} ${def.file}`,
+      fix: def.lock === undefined ? "fix the script's requires-python" : `fix the script's dependencies and lock them again with \`faas lock ${def.name}\``,
+    });
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { functionNameFromStem, functionNameProblem } from '../../../constructs/spec/function-name.js';
-import { scriptTemplate, TEMPLATE_STYLES, type TemplateStyle } from '../../../constructs/spec/script-template.js';
+import { scriptTemplate, templateDependencies, TEMPLATE_STYLES, type TemplateStyle } from '../../../constructs/spec/script-template.js';
 
 export function register(program: Command): void {
   program
@@ -35,5 +35,8 @@ export function register(program: Command): void {
         throw error;
       }
       console.log(`created ${file} (function '${name}'); check it with: faas validate ${file}`);
+      if (templateDependencies(options.style as TemplateStyle).length > 0) {
+        console.log(`lock its dependencies with: faas lock ${name} --functions ${options.functions} (faas dev does it too)`);
+      }
     });
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadFunction } from '../../../constructs/spec/load-function.js';
 import { withFaasSettings } from '../../../gateway/admin/script-settings.js';
+import { fixtureLock } from '../../support/script-locks.js';
 
 const loaded = (text: string) => {
-  const result = loadFunction('fn.py', text);
+  const result = loadFunction('fn.py', text, fixtureLock('httpx'));
   if (!result.ok) throw new Error(result.errors.map((e) => `${e.line}: ${e.message}`).join('\n'));
   return result.function;
 };

@@ -7,6 +7,7 @@ import { FAAS_SETTING_KEYS } from '../../../constructs/spec/setting-keys.js';
 import { GATEWAY_SETTINGS, readConfig } from '../../../gateway/config.js';
 import { SETTINGS_END, SETTINGS_START, settingsMarkdown } from '../../../gateway/settings-table.js';
 import { runFaas } from './run-faas.js';
+import { fixtureLock } from '../../support/script-locks.js';
 
 // Each call starts Node; on two shared cores that can take seconds (the unit tier's backstop is long).
 
@@ -72,12 +73,18 @@ describe('faas new', () => {
   });
 
   it.each([
-    ['fastapi', ['fastapi', 'uvicorn'], 'app = FastAPI()'],
-    ['flask', ['flask'], 'app = Flask(__name__)'],
-  ])('writes a %s template with its dependencies that validates', async (style, dependencies, code) => {
+    ['fastapi', ['fastapi', 'uvicorn'], 'app = FastAPI()', 'fastapi-uvicorn'],
+    ['flask', ['flask'], 'app = Flask(__name__)', 'flask'],
+  ] as const)('writes a %s template with its dependencies that validates once locked', async (style, dependencies, code, lock) => {
     const created = await runFaas(['new', `web-${style}`, '--style', style, '--functions', dir]);
     expect(created.code).toBe(0);
+    expect(created.stdout).toContain(`lock its dependencies with: faas lock web-${style} --functions ${dir}`);
     expect(await readFile(join(dir, `web-${style}.py`), 'utf8')).toContain(code);
+    const unlocked = await runFaas(['validate', join(dir, `web-${style}.py`)]);
+    expect(unlocked.code).toBe(1);
+    expect(unlocked.stdout).toContain(`run \`faas lock web-${style}\``);
+    // What `faas lock` writes for these dependencies (its own test runs uv for real).
+    await writeFile(join(dir, `web-${style}.py.lock`), fixtureLock(lock));
     const validated = await runFaas(['validate', '-o', 'json', join(dir, `web-${style}.py`)]);
     expect(JSON.parse(validated.stdout)).toEqual([expect.objectContaining({ name: `web-${style}`, dependencies })]);
   });

@@ -39,9 +39,9 @@ describe('environmentHash', () => {
 });
 
 describe('needsLock', () => {
-  it('is true for dependencies or requires-python, false for a script with neither', () => {
+  it('is true for a script with dependencies only', () => {
     expect(needsLock({ dependencies: ['fastapi'] })).toBe(true);
-    expect(needsLock({ requiresPython: '>=3.11', dependencies: [] })).toBe(true);
+    expect(needsLock({ requiresPython: '>=3.11', dependencies: [] })).toBe(false);
     expect(needsLock({ dependencies: [] })).toBe(false);
     expect(lockPathOf('functions/echo.py')).toBe('functions/echo.py.lock');
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../../constructs/spec/function-definition.js';
 import { formatError } from '../../../constructs/spec/format-error.js';
 import { loadFunction } from '../../../constructs/spec/load-function.js';
+import { fixtureLock } from '../../support/script-locks.js';
 
 /** A script from lines, so each test shows exactly which line the error must point at. */
 const script = (...lines: string[]) => `${lines.join('\n')}\n`;
@@ -34,7 +35,7 @@ describe('loadFunction: valid scripts', () => {
       '# ///',
       'from fastapi import FastAPI',
     );
-    const definition = definitionOf(loadFunction('functions/echo.py', text));
+    const definition = definitionOf(loadFunction('functions/echo.py', text, fixtureLock('fastapi-uvicorn')));
     expect(definition).toMatchObject({
       name: 'echo',
       file: 'functions/echo.py',
@@ -51,8 +52,30 @@ describe('loadFunction: valid scripts', () => {
       env: { GREETING: 'hi' },
       secrets: ['db-password'],
       source: text,
+      lock: fixtureLock('fastapi-uvicorn'),
     });
     expect(definition.sourceHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses dependencies without a lock, at the dependencies line, with the fix', () => {
+    const text = script('# /// script', '# requires-python = ">=3.11"', '# dependencies = ["flask"]', '# ///');
+    expect(errorsOf(loadFunction('functions/web_app.py', text))).toEqual([
+      'functions/web_app.py:3: the script has dependencies but no lock (functions/web_app.py.lock); run `faas lock web-app` and commit the lock beside the script (`faas dev` writes a missing one)',
+    ]);
+    expect(loadFunction('functions/web_app.py', text)).toMatchObject({ ok: false, errors: [{ key: 'dependencies', lock: 'missing' }] });
+  });
+
+  it('refuses a lock that no longer matches the dependencies, naming the lock and the fix', () => {
+    const text = script('# /// script', '# requires-python = ">=3.11"', '# dependencies = ["flask", "httpx"]', '# ///');
+    expect(errorsOf(loadFunction('functions/web.py', text, fixtureLock('flask')))).toEqual([
+      "functions/web.py:3: functions/web.py.lock does not match the script's dependencies ('httpx' is not in it); run `faas lock web` to resolve them again, and commit the lock",
+    ]);
+  });
+
+  it('needs no lock without dependencies, and keeps none', () => {
+    const text = script('# /// script', '# requires-python = ">=3.11"', '# dependencies = []', '# ///');
+    expect(definitionOf(loadFunction('functions/plain.py', text))).not.toHaveProperty('lock');
+    expect(definitionOf(loadFunction('functions/plain.py', text, fixtureLock('flask')))).not.toHaveProperty('lock');
   });
 
   it('takes a script without a block as a no-dependency function with every default', () => {

@@ -4,6 +4,7 @@ import { loadFunction } from '../../../constructs/spec/load-function.js';
 import { definitionFromSpec, specFromDefinition } from '../../../constructs/spec/spec-conversion.js';
 import { SpecError } from '../../../constructs/spec/spec-error.js';
 import { validateSettings } from '../../../constructs/spec/validate-settings.js';
+import { fixtureLock } from '../../support/script-locks.js';
 
 const source = [
   '# /// script',
@@ -21,7 +22,7 @@ const source = [
 
 describe('spec conversion', () => {
   it('round-trips a loaded script through a Function spec to the same definition', () => {
-    const loaded = loadFunction('functions/web.py', source);
+    const loaded = loadFunction('functions/web.py', source, fixtureLock('flask'));
     if (!loaded.ok) throw new Error('fixture must load');
     const spec = specFromDefinition(loaded.function);
     expect(spec).toEqual({
@@ -42,6 +43,7 @@ describe('spec conversion', () => {
       asyncCallbackTimeout: '10s',
       asyncCallbackAttempts: 3,
       source,
+      lock: fixtureLock('flask'),
     });
     const back = definitionFromSpec('web', JSON.parse(JSON.stringify(spec)), 'functions/web.py');
     expect(back).toEqual({ ok: true, function: loaded.function });
@@ -56,7 +58,7 @@ describe('spec conversion', () => {
     const result = definitionFromSpec('web', { source: 'x', minReplicas: 4, maxReplicas: 2, memory: 'lots', replicas: 3 });
     if (result.ok) throw new Error('expected errors');
     expect(result.errors.map((error) => [error.key, formatError(error)])).toEqual([
-      ['replicas', expect.stringMatching(/^Function\/web: unknown key 'replicas' in the function spec; the keys are 'requiresPython', .*'source'$/)],
+      ['replicas', expect.stringMatching(/^Function\/web: unknown key 'replicas' in the function spec; the keys are 'requiresPython', .*'source', 'lock'$/)],
       ['memory', `Function/web: 'memory' is "lots", which is not a Kubernetes quantity; write e.g. "128Mi" or "1Gi"`],
     ]);
   });

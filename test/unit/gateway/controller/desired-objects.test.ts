@@ -3,6 +3,7 @@ import { synthesizeManifests } from '../../../../constructs/synthesize-manifests
 import { loadFunction } from '../../../../constructs/spec/load-function.js';
 import { definitionFromSpec, specFromDefinition } from '../../../../constructs/spec/spec-conversion.js';
 import { desiredObjects } from '../../../../gateway/controller/desired-objects.js';
+import { fixtureLock } from '../../../support/script-locks.js';
 
 const SCRIPT = `# /// script
 # requires-python = ">=3.11"
@@ -21,7 +22,7 @@ def handle(req):
 
 describe('desiredObjects', () => {
   it("builds, from a Function object's spec, exactly the workloads synth writes for the same script", () => {
-    const loaded = loadFunction('hello.py', SCRIPT);
+    const loaded = loadFunction('hello.py', SCRIPT, fixtureLock('httpx'));
     if (!loaded.ok) throw new Error('fixture does not load');
     const synthesized = synthesizeManifests({ namespace: 'fns', functions: [loaded.function] }).filter(
       (m) => m.metadata.labels?.['faas.poorman.dev/function'] === 'hello' && m.kind !== 'Function',
