@@ -90,7 +90,7 @@ try {
   for (let i = 0; i < warmRuns; i++) {
     const viaGateway = await firstByte(`${gateway.url}/function/tally`, `warm-${i}`);
     warmGateway.push(viaGateway.firstByteAt - viaGateway.sentAt);
-    const direct = await firstByte(platform.process.url, `direct-${i}`);
+    const direct = await firstByte(platform.url, `direct-${i}`);
     warmDirect.push(direct.firstByteAt - direct.sentAt);
   }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEST_HOST_NODE_PREFIX } from './kwok-stages.js';
+import { TEST_HOST_NODE_PREFIX, WARM_TEST_HOST_NODE_PREFIX } from './kwok-stages.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { createTestHost, type TestHost } from './test-host.js';
 import type { ManagedProcess } from './managed-process.js';
@@ -111,9 +111,13 @@ export class ClusterClient {
    * Creates a test host and a Ready fake node for it. The node is tainted, so
    * only pods that carry `placement` land there; with `taint: false` (and the
    * default node cordoned) every new pod does, manifests left as they are.
+   *
+   * Its pods run and stay not Ready until runPodProcesses (pod-processes.ts) starts their
+   * containers; with `warm: true` kwok makes them Ready at once instead, for a test that serves
+   * them from a process of its own started beforehand (function-host.ts's runFunctionOnHost).
    */
-  async createTestHost(name: string, opts: { taint?: boolean } = {}): Promise<ClusterTestHost> {
-    const nodeName = `${TEST_HOST_NODE_PREFIX}${name}`;
+  async createTestHost(name: string, opts: { taint?: boolean; warm?: boolean } = {}): Promise<ClusterTestHost> {
+    const nodeName = `${opts.warm ? WARM_TEST_HOST_NODE_PREFIX : TEST_HOST_NODE_PREFIX}${name}`;
     const host = await createTestHost(name);
     const placement = {
       nodeSelector: { 'kubernetes.io/hostname': nodeName },

@@ -110,6 +110,7 @@ describe('test cluster', () => {
     expect(withToken).toBe(as);
   });
 
+  // Warm hosts: these check the host and kwok's placement themselves, with no function process.
   describe('a test host', () => {
     let host: ClusterTestHost | undefined;
     let served: string | undefined;
@@ -122,7 +123,7 @@ describe('test cluster', () => {
     });
 
     it('gives pods placed on its node its own IP, in the EndpointSlice too', async () => {
-      host = await cluster.createTestHost('placement');
+      host = await cluster.createTestHost('placement', { warm: true });
       await apply(deployment('on-host', 1, host.placement), service('on-host', 8080));
 
       await eventually('the pod on the test host to be ready', async () => (await readyPods('on-host')).length === 1);
@@ -136,7 +137,7 @@ describe('test cluster', () => {
     });
 
     it('takes unmodified Deployments when untainted and the default node is cordoned', async () => {
-      host = await cluster.createTestHost('catch-all', { taint: false });
+      host = await cluster.createTestHost('catch-all', { taint: false, warm: true });
       await cluster.kubectl(['cordon', cluster.info.defaultNode]);
       try {
         await apply(deployment('plain', 2));
@@ -151,7 +152,7 @@ describe('test cluster', () => {
     });
 
     it('answers HTTP from a real process inside it, at the address its pod advertises', async () => {
-      host = await cluster.createTestHost('http');
+      host = await cluster.createTestHost('http', { warm: true });
       served = mkdtempSync(join(tmpdir(), 'test-host-http-'));
       writeFileSync(join(served, 'hello.txt'), 'hello from the test host\n');
       const server = host.exec('python3', ['-m', 'http.server', '8080', '--bind', host.ip, '--directory', served], { stdio: 'ignore' });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FunctionController } from '../../gateway/controller/function-controller.js';
 import { ClusterClient, type ClusterTestHost } from './harness.js';
 import { condition, functionObjects, setUpControllerPlatform, type ControllerPlatform } from './controller-platform.js';
-import { runFunctionOnHost, type FunctionProcess } from './function-host.js';
+import { runPodProcesses, type PodProcesses } from './pod-processes.js';
 import { startKubernetesGateway, type KubernetesGateway } from './kubernetes-gateway.js';
 import { watchReplicas } from './replica-history.js';
 import { watchReadyReasons, type ReadyHistory } from './ready-history.js';
@@ -50,7 +50,7 @@ let platform: ControllerPlatform | undefined;
 let controller: FunctionController | undefined;
 let gateway: KubernetesGateway | undefined;
 let host: ClusterTestHost | undefined;
-let fn: FunctionProcess | undefined;
+let pods: PodProcesses | undefined;
 let ready: ReadyHistory | undefined;
 
 beforeAll(async () => {
@@ -58,6 +58,9 @@ beforeAll(async () => {
   // Untainted, with the default node cordoned: the controller's pods land here as they are built.
   host = await cluster.createTestHost(namespace, { taint: false });
   await cluster.kubectl(['cordon', cluster.info.defaultNode]);
+  // Each pod the controller's Deployment makes runs its container as written: command, env, ConfigMaps.
+  pods = runPodProcesses(cluster, host, { env: { TALLY_FILE: tallyFile, TALLY_HOST: host.nodeName } });
+  await pods.synced;
   controller = await platform.startController();
   ready = watchReadyReasons(cluster.kubeconfigPath, namespace, 'hello');
   gateway = await startKubernetesGateway({
@@ -69,7 +72,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  fn?.stop();
+  await pods?.stop();
   ready?.stop();
   await gateway?.close();
   await cluster.kubectl(['uncordon', cluster.info.defaultNode]).catch(() => undefined);
@@ -107,10 +110,7 @@ describe('a hand-written Function object, reconciled by the controller', () => {
   });
 
   it('is served through the gateway by the real process the controller\'s objects describe', async () => {
-    // The container as the controller built it, its code from the ConfigMaps it applied.
-    const manifests = (await cluster.getJson(['deployment/hello', 'configmap/hello-code', 'configmap/faas-bootstrap', '-n', namespace])).items;
-    fn = runFunctionOnHost(host!, manifests, 'hello', { TALLY_FILE: tallyFile, TALLY_HOST: host!.nodeName });
-    await fn.ready();
+    // The pod's container as the controller built it, its code from the ConfigMaps it applied.
     const answer = await post(`${gateway!.gateway.url}/function/hello`, 'first');
     expect(answer).toMatchObject({ status: 200, body: `${host!.nodeName} first\n` });
     expect(tallied(tallyFile)).toEqual([{ host: host!.nodeName, body: 'first' }]);

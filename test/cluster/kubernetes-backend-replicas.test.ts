@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Manifest } from '../../constructs/synthesize-manifests.js';
 import { ClusterClient, type ClusterTestHost } from './harness.js';
-import { placeOn, runFunctionOnHost, type FunctionProcess } from './function-host.js';
+import { placeOn } from './function-host.js';
+import { runPodProcesses, type PodProcesses } from './pod-processes.js';
 import { startKubernetesGateway, type KubernetesGateway } from './kubernetes-gateway.js';
 import { applyServerSide, ensureCrd, functionFrom, platformFor } from './platform-objects.js';
 import { watchReplicas, type ReplicaHistory } from './replica-history.js';
@@ -18,7 +19,7 @@ const namespace = `k8s-replicas-${process.pid}`;
 const IDLE_TIMEOUT_SECONDS = 3;
 const gateways: KubernetesGateway[] = [];
 let host: ClusterTestHost | undefined;
-let fn: FunctionProcess | undefined;
+let pods: PodProcesses | undefined;
 let holder: KubernetesGateway;
 let other: KubernetesGateway;
 let history: ReplicaHistory;
@@ -49,7 +50,7 @@ const since = (from: number): number[] => history.values.slice(from);
 
 describe('the reaper with two gateway replicas', () => {
   beforeAll(async () => {
-    // Given a function with a short idle timeout, its pod on a test host running its real process
+    // Given a function with a short idle timeout, its pods on a test host that runs their real processes
     await ensureCrd(cluster);
     host = await cluster.createTestHost(`replicas-${process.pid}`);
     const manifests: Manifest[] = placeOn(
@@ -58,8 +59,8 @@ describe('the reaper with two gateway replicas', () => {
       host.placement,
     );
     await applyServerSide(cluster, manifests);
-    fn = runFunctionOnHost(host, manifests, 'slow');
-    await fn.ready();
+    pods = runPodProcesses(cluster, host);
+    await pods.synced;
     // and two gateways reaping every 200 ms, of which the first one holds the Lease
     const start = (identity: string) => startKubernetesGateway({ kubeconfig: cluster.kubeconfigPath, namespace, identity, config: { reaperPollMs: 200 } });
     holder = await start('gateway-holder');
@@ -76,7 +77,7 @@ describe('the reaper with two gateway replicas', () => {
   afterAll(async () => {
     history?.stop();
     await Promise.all(gateways.map((g) => g.close()));
-    fn?.stop();
+    await pods?.stop();
     await host?.destroy();
     await cluster.kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
   });

@@ -1,7 +1,8 @@
 /**
  * The real gateway over the Kubernetes backend against a real API server: synthesized objects,
- * kwok pods placed on two test hosts, and the function's real process (uv + bootstrap) inside
- * each host's network namespace. Requests go only to 127.0.0.1 and to those namespaces.
+ * kwok pods placed on two test hosts, and each pod's real process (uv + bootstrap) inside its
+ * host's network namespace, started when kwok places the pod. Requests go only to 127.0.0.1 and
+ * to those namespaces.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Manifest } from '../../constructs/synthesize-manifests.js';
 import { ClusterClient, type ClusterTestHost } from './harness.js';
-import { runFunctionOnHost, type FunctionProcess } from './function-host.js';
+import { runPodProcesses, type PodProcesses } from './pod-processes.js';
 import { startKubernetesGateway, type KubernetesGateway } from './kubernetes-gateway.js';
 import { applyServerSide, ensureCrd, functionFrom, platformFor } from './platform-objects.js';
 import { watchReplicas } from './replica-history.js';
@@ -22,7 +23,7 @@ const POOL_LABEL = 'poorman-faas.test/pool';
 const work = mkdtempSync(join(tmpdir(), 'k8s-backend-'));
 const tallyFile = join(work, 'tally.log');
 const hosts: ClusterTestHost[] = [];
-const processes: FunctionProcess[] = [];
+const processes: PodProcesses[] = [];
 const gateways: KubernetesGateway[] = [];
 let manifests: Manifest[] = [];
 
@@ -84,11 +85,8 @@ describe('the Kubernetes backend against a real API server', () => {
         return copy;
       });
     await applyServerSide(cluster, manifests);
-    for (const host of hosts) {
-      const fn = runFunctionOnHost(host, manifests, 'tally', { TALLY_FILE: tallyFile, TALLY_HOST: host.nodeName });
-      processes.push(fn);
-    }
-    await Promise.all(processes.map((p) => p.ready()));
+    for (const host of hosts) processes.push(runPodProcesses(cluster, host, { env: { TALLY_FILE: tallyFile, TALLY_HOST: host.nodeName } }));
+    await Promise.all(processes.map((p) => p.synced));
     // Applied without spec.replicas, the Deployment starts at 1: put it to sleep as the reaper would.
     await scaleTo(0);
     await eventually('no tally pods', async () => (await cluster.getJson(['pods', '-n', namespace, '-l', 'faas.poorman.dev/function=tally'])).items.length === 0);
@@ -96,7 +94,7 @@ describe('the Kubernetes backend against a real API server', () => {
 
   afterAll(async () => {
     await Promise.all(gateways.map((g) => g.close()));
-    for (const p of processes) p.stop();
+    await Promise.all(processes.map((p) => p.stop()));
     await Promise.all(hosts.map((h) => h.destroy()));
     await cluster.kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
     rmSync(work, { recursive: true, force: true });

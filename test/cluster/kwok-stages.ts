@@ -6,8 +6,12 @@
 
 /** Nodes whose name starts with this belong to a test host (see test-host.ts). */
 export const TEST_HOST_NODE_PREFIX = 'test-host-';
+/** A warm test host's node: its pods are Ready at once, served by a process the test started before them. */
+export const WARM_TEST_HOST_NODE_PREFIX = `${TEST_HOST_NODE_PREFIX}warm-`;
 
 const onTestHost = `(.spec.nodeName // "") | startswith("${TEST_HOST_NODE_PREFIX}")`;
+const onWarmTestHost = `(.spec.nodeName // "") | startswith("${WARM_TEST_HOST_NODE_PREFIX}")`;
+const onProcessTestHost = `(.spec.nodeName // "") | (startswith("${TEST_HOST_NODE_PREFIX}") and (startswith("${WARM_TEST_HOST_NODE_PREFIX}") | not))`;
 
 const nodeReady = `
 apiVersion: kwok.x-k8s.io/v1alpha1
@@ -98,25 +102,68 @@ const pendingAndNotReady = `
 
 // Every pod on a test host's node gets the host's address: the node's
 // InternalIP is the address inside the host's network namespace.
-const podReadyOnTestHost = `
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-ready-on-test-host
-spec:
-  resourceRef: { apiGroup: v1, kind: Pod }
-  selector:
-    matchExpressions:${pendingAndNotReady}
-    - key: '${onTestHost}'
-      operator: In
-      values: ['true']
-  next:
-    statusTemplate: |${readyPodStatus}
+const hostAddress = `
       {{ with NodeIPsWith .spec.nodeName }}
       podIP: {{ index . 0 | Quote }}
       podIPs:
       - ip: {{ index . 0 | Quote }}
+      {{ end }}`;
+
+// On a warm host the test's process already serves, so kwok makes the pod Ready itself.
+const podReadyOnWarmTestHost = `
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pod-ready-on-warm-test-host
+spec:
+  resourceRef: { apiGroup: v1, kind: Pod }
+  selector:
+    matchExpressions:${pendingAndNotReady}
+    - key: '${onWarmTestHost}'
+      operator: In
+      values: ['true']
+  next:
+    statusTemplate: |${readyPodStatus}${hostAddress}
+`;
+
+// Elsewhere on a test host the pod is running but not Ready: the host's pod processes
+// (pod-processes.ts) start its container and mark it Ready once it accepts connections.
+const podStartingOnTestHost = `
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pod-starting-on-test-host
+spec:
+  resourceRef: { apiGroup: v1, kind: Pod }
+  selector:
+    matchExpressions:${pendingAndNotReady}
+    - key: '${onProcessTestHost}'
+      operator: In
+      values: ['true']
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      conditions:
+      - { type: Initialized, status: "True", lastTransitionTime: {{ $now | Quote }} }
+      - { type: Ready, status: "False", lastTransitionTime: {{ $now | Quote }} }
+      - { type: ContainersReady, status: "False", lastTransitionTime: {{ $now | Quote }} }
+      - { type: PodScheduled, status: "True", lastTransitionTime: {{ $now | Quote }} }
+      containerStatuses:
+      {{ range .spec.containers }}
+      - name: {{ .name | Quote }}
+        image: {{ .image | Quote }}
+        ready: false
+        started: false
+        restartCount: 0
+        state: { waiting: { reason: ContainerCreating } }
       {{ end }}
+      {{ with NodeIPsWith .spec.nodeName }}
+      hostIP: {{ index . 0 | Quote }}
+      hostIPs:
+      - ip: {{ index . 0 | Quote }}
+      {{ end }}${hostAddress}
+      phase: Running
+      startTime: {{ $now | Quote }}
 `;
 
 // Elsewhere pods draw addresses from their node's podCIDR, like a CNI would.
@@ -161,5 +208,5 @@ spec:
 
 /** The multi-document YAML given to `kwok --config`. */
 export function kwokConfig(): string {
-  return [nodeReady, podReadyOnTestHost, podReady, podDelete].map((doc) => doc.trim()).join('\n---\n') + '\n';
+  return [nodeReady, podReadyOnWarmTestHost, podStartingOnTestHost, podReady, podDelete].map((doc) => doc.trim()).join('\n---\n') + '\n';
 }
