@@ -113,8 +113,8 @@ export class ClusterClient {
    * default node cordoned) every new pod does, manifests left as they are.
    *
    * Its pods run and stay not Ready until runPodProcesses (pod-processes.ts) starts their
-   * containers; with `warm: true` kwok makes them Ready at once instead, for a test that serves
-   * them from a process of its own started beforehand (function-host.ts's runFunctionOnHost).
+   * containers; with `warm: true` kwok makes them Ready at once instead, for a test that checks
+   * the host and kwok's placement with a process of its own (`host.exec`), not a pod's.
    */
   async createTestHost(name: string, opts: { taint?: boolean; warm?: boolean } = {}): Promise<ClusterTestHost> {
     const nodeName = `${opts.warm ? WARM_TEST_HOST_NODE_PREFIX : TEST_HOST_NODE_PREFIX}${name}`;

@@ -22,6 +22,8 @@ export interface FunctionProcess {
   /** Where the process listens: the host's address and the container's port. */
   readonly url: string;
   readonly child: ChildProcess;
+  /** performance.now() when the process was spawned. */
+  readonly startedAt: number;
   /** stdout and stderr so far, for failure messages. */
   output(): string;
   /**
@@ -80,6 +82,7 @@ export function startContainer(
   mkdirSync(moved(container.workingDir), { recursive: true });
 
   const [command, ...args] = (container.command as string[]).map(moved);
+  const startedAt = performance.now();
   const child = host.exec(command!, args, { cwd: moved(container.workingDir), env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -95,6 +98,7 @@ export function startContainer(
   return {
     url: `http://${host.ip}:${port}`,
     child,
+    startedAt,
     output: () => output,
     exited,
     async ready(periodMs = 100) {
