@@ -18,6 +18,13 @@ export function addGatewayOptions(command: Command): Command {
 
 /** GET an admin API path as JSON; a missing password or a refusal is an error that says what to do. */
 export async function adminJson<T>(flags: GatewayFlags, path: string): Promise<T> {
+  const response = await adminGet(flags, path);
+  if (!response.ok) throw new Error(`the gateway answered ${response.status}: ${await errorMessage(response)}`);
+  return (await response.json()) as T;
+}
+
+/** GET an admin API path; a missing password or a refusal is an error that says what to do, any other answer the caller's. */
+export async function adminGet(flags: GatewayFlags, path: string): Promise<Response> {
   const given = flags.password !== undefined && flags.password !== '';
   const found = given ? undefined : findDevCredentials(flags.gateway);
   const target: GatewayTarget = found ? { gateway: flags.gateway, user: found.user, password: found.password } : { ...flags, password: given ? flags.password : undefined };
@@ -37,6 +44,5 @@ export async function adminJson<T>(flags: GatewayFlags, path: string): Promise<T
       `the gateway at ${flags.gateway} wants the admin password, and no \`faas dev\` serving it left its credentials in ${devCredentialsDir()}: pass --password or set FAAS_ADMIN_PASSWORD (\`faas dev\` prints it at start)`,
     );
   }
-  if (!response.ok) throw new Error(`the gateway answered ${response.status}: ${await errorMessage(response)}`);
-  return (await response.json()) as T;
+  return response;
 }

@@ -19,6 +19,7 @@ const commands: Readonly<Record<string, () => Promise<CommandModule>>> = {
   invoke: () => import('./commands/invoke.js'),
   deploy: () => import('./commands/deploy.js'),
   describe: () => import('./commands/describe.js'),
+  ready: () => import('./commands/ready.js'),
   logs: () => import('./commands/logs.js'),
   delete: () => import('./commands/delete.js'),
   version: () => import('./commands/version.js'),

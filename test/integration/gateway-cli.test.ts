@@ -67,6 +67,35 @@ describe('gateway admin mount and the faas CLI against it', () => {
     expect(JSON.parse(version.stdout)).toMatchObject({ gateway: { provider: { provider: 'poorman-faas' } } });
   }, 60_000);
 
+  it('faas ready waits for a function that takes calls and exits 1 for one that cannot, saying why', async () => {
+    const backend = new HttpServerBackend({
+      hello: { handler: reply, minReplicas: 1 },
+      idle: { handler: reply },
+      broken: { handler: reply, failStart: () => 'ImportError: no module named nope' },
+    });
+    gateway = await startTestGateway(backend, {}, {
+      admin: (deps) =>
+        createAdminApi({ backend: deps.backend, credentials: { user: 'admin', password: 'pw' }, namespace: 'faas', invocationCount: deps.invocationCount, logger: deps.logger }),
+    });
+    const env = { FAAS_ADMIN_PASSWORD: 'pw' };
+    expect(await faas(['ready', 'hello', '--gateway', gateway.url], env)).toMatchObject({ code: 0, stdout: 'hello is ready\n' });
+    expect(await faas(['ready', 'idle', '--gateway', gateway.url], env)).toMatchObject({ code: 0, stdout: 'idle is asleep\n' });
+    // A call that fails to start it leaves it failing, which no wait changes.
+    expect((await call(`${gateway.url}/function/broken`)).status).toBeGreaterThanOrEqual(500);
+    const broken = await faas(['ready', 'broken', '--gateway', gateway.url, '--timeout', '10m'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^faas: broken is failing: .*exited with code 1/m);
+    const unknown = await faas(['ready', 'nope', '--gateway', gateway.url, '--timeout', '1s'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('faas: nope was not ready within 1s (last: not known to the gateway); wait longer with --timeout');
+    const typo = await faas(['ready', 'hello', '--gateway', gateway.url, '--timeout', 'soon'], env);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("--timeout 'soon' is not a duration");
+    const wrong = await faas(['ready', 'hello', '--gateway', gateway.url], { FAAS_ADMIN_PASSWORD: 'nope' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('wrong password');
+  }, 60_000);
+
   it('tells the user what went wrong: unknown function, no password, no gateway', async () => {
     const backend = new HttpServerBackend({ hello: { handler: reply, minReplicas: 1 } });
     gateway = await startTestGateway(backend, {}, {
