@@ -37,7 +37,12 @@ export class PodLogs implements FunctionLogs {
         const podName = pod.metadata!.name!;
         let ended!: () => void;
         const done = new Promise<void>((resolve) => (ended = resolve));
-        const abort = await this.log.log(this.namespace, podName, CONTAINER, lineWriter(podName, onLine, ended), { follow: request.follow, tailLines: TAIL_LINES, timestamps: true });
+        const writer = lineWriter(podName, onLine, ended);
+        // The client pipes the response into the writer without an error listener on its side: an
+        // aborted (or broken) log stream would be an uncaught error that ends the gateway. It ends
+        // this pod's lines instead.
+        writer.on('pipe', (source) => source.on('error', () => ended()));
+        const abort = await this.log.log(this.namespace, podName, CONTAINER, writer, { follow: request.follow, tailLines: TAIL_LINES, timestamps: true });
         const stop = (): void => {
           abort.abort();
           ended();
