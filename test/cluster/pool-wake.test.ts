@@ -20,7 +20,7 @@ import { containerSecurityContext, podSecurityContext } from '../../constructs/p
 import { warmPoolKey } from '../../constructs/warm-pool-key.js';
 import { ClusterClient } from './harness.js';
 import { applyServerSide, ensureCrd, functionFrom, platformFor } from './platform-objects.js';
-import { startPoolProcess, type PoolProcess } from './pool-process.js';
+import { startPoolProcess, type PoolProcess } from '../support/pool-process.js';
 import { waitFor } from './wait.js';
 
 const cluster = new ClusterClient(inject('cluster'));

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SPECIALIZE_PATH, specializationHeaders } from '../../gateway/backends/kubernetes/pool-signature.js';
+import { startPoolProcess } from '../support/pool-process.js';
 
 // Given the bootstrap in pool mode as a pod runs it: no parent socket, a shared secret in a file,
 // the specialization arriving over HTTP.
@@ -34,22 +34,9 @@ interface PoolPod {
 
 /** A pool process as a pod runs it, once it listens. */
 async function startPoolPod(pod: string): Promise<PoolPod> {
-  const child = spawn(python, [bootstrap, '--pool'], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', POD_NAME: pod, FAAS_POOL_SECRET_FILE: join(dir, 'secret'), FAAS_SCRIPT_DIR: join(dir, pod) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  running.add(child);
-  const stderr: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const port = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      stderr.push(line);
-      const match = /waiting for a specialization on 127\.0\.0\.1:(\d+)/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then((code) => reject(new Error(`the pool process exited with ${code}: ${stderr.join('\n')}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, stderr, exited };
+  const started = await startPoolProcess(pod, join(dir, 'secret'), dir);
+  running.add(started.child);
+  return { url: `http://127.0.0.1:${started.port}`, stderr: started.stderr, exited: started.exited };
 }
 
 function specialization(filename: string, source: string, env: Record<string, string> = {}): Buffer {

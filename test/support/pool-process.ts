@@ -1,5 +1,5 @@
 /**
- * A warm pool pod's real process for the cluster tier: the bootstrap in pool mode, run by the
+ * A warm pool pod's real process, for the tiers that play a pod: the bootstrap in pool mode, run by the
  * Python uv finds, listening on 127.0.0.1 (port 0) as a pod does on its IP. The pod object the
  * gateway claims is written to the API server with that address, as a kubelet would report it.
  */
