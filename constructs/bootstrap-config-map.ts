@@ -5,7 +5,7 @@
  * bootstrap rolls every function's pods.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { bootstrapFromText, bootstrapSource, type BootstrapSource } from './bootstrap-source.js';
 import { platformLabels } from './labels.js';
 import { checkDnsLabel } from './prop-checks.js';

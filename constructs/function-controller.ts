@@ -5,7 +5,7 @@
  * gateway, which therefore never gets the right to create workloads.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { defaultGatewayImage } from './gateway-image.js';
 import { platformLabels } from './labels.js';
 import { containerSecurityContext, podSecurityContext } from './pod-security.js';

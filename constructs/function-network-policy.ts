@@ -4,7 +4,7 @@
  * Egress stays open; functions call databases and APIs.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { gatewaySelector, LABEL_ROLE, platformLabels, ROLE_FUNCTION } from './labels.js';
 import { FUNCTION_PORT } from './python-function.js';
 import { defaultNamespace } from './default-namespace.js';

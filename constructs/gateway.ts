@@ -4,7 +4,7 @@
  * own namespace, and nothing cluster-scoped.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { defaultGatewayImage } from './gateway-image.js';
 import { gatewaySelector, platformLabels } from './labels.js';
 import { containerSecurityContext, podSecurityContext } from './pod-security.js';

@@ -4,7 +4,7 @@
  * that Grafana's dashboard sidecar (kube-prometheus-stack, the Grafana Helm chart) loads.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import dashboard from './grafana/poorman-faas-dashboard.json' with { type: 'json' };
 import { platformLabels } from './labels.js';
 import { checkDnsLabel } from './prop-checks.js';

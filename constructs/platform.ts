@@ -3,7 +3,7 @@
  * gateway with its least-privilege Role, and the NetworkPolicy that keeps function pods private.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { FunctionCrd } from './function-crd.js';
 import { FunctionAdmissionPolicy } from './function-admission-policy.js';
 import { FunctionNetworkPolicy } from './function-network-policy.js';

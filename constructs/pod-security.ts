@@ -4,7 +4,7 @@
  * written once so function pods and gateway pods cannot drift apart. They satisfy the
  * `restricted` Pod Security Standard.
  */
-import type { k8s } from 'cdk8s-plus-28';
+import type { k8s } from 'cdk8s-plus-34';
 
 /**
  * The UID and GID pods run as. The uv image's default user is root, so a fixed non-root ID is

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import type { FunctionDefinition } from './spec/function-definition.js';
 import { derivedNames, functionNameProblem } from './spec/function-name.js';
 import { ANNOTATION_SOURCE_HASH, functionLabels, functionSelector } from './labels.js';

@@ -6,7 +6,7 @@
  * Usage: tsx bench/synth/bare-cdk8s-plus-app.ts <count> <outdir>
  */
 import { App, Chart, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from 'cdk8s-plus-34';
 
 const count = Number(process.argv[2] ?? '1000');
 const outdir = process.argv[3] ?? 'bench/.work/synth/bare-dist';

@@ -149,7 +149,7 @@ describe('a project of its own that installs the tarball', () => {
 
   it('does not download Pulumi for a cdk8s user: it is an optional peer of poorman-faas/pulumi', () => {
     expect(existsSync(join(project, 'node_modules', '@pulumi', 'pulumi'))).toBe(false);
-    expect(existsSync(join(project, 'node_modules', 'cdk8s-plus-28'))).toBe(true);
+    expect(existsSync(join(project, 'node_modules', 'cdk8s-plus-34'))).toBe(true);
   });
 
   it('serves the web UI from the compiled package: the built files it ships, not sources it lacks', async () => {
