@@ -1,16 +1,19 @@
 /**
  * `npm run build`: compiles the package into lib/ (constructs, CLI, gateway, Pulumi component,
- * with type declarations), ships the non-TypeScript files the compiled code reads, and bundles
- * the gateway into dist/gateway/ for the image. Starts from empty folders so nothing stale ships.
- * `--gateway-only` makes the bundle alone, which is all the image needs.
+ * with type declarations), ships the non-TypeScript files the compiled code reads (the web UI's
+ * built files among them, for `faas dev`), and bundles the gateway into dist/gateway/ for the
+ * image. Starts from empty folders so nothing stale ships. The npm package ships lib/ and bin/
+ * only: nothing there runs the bundle. `--gateway-only` makes the bundle alone, which is all the
+ * image needs.
  */
 import { spawnSync } from 'node:child_process';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeUi } from './build-ui.js';
 import { bundleGateway, GATEWAY_ENTRIES } from './bundle-gateway.js';
+import { LIB_UI_FOLDER } from '../gateway/ui/ui-assets.js';
 import { shipAsset, shipLibAssets } from './url-assets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,9 +41,15 @@ async function compileLibrary(): Promise<void> {
   console.log(`lib/  compiled; shipped ${[...new Set([...LIB_ASSETS, ...shipped])].join(', ')}`);
 }
 
-if (!process.argv.includes('--gateway-only')) await compileLibrary();
+const withLibrary = !process.argv.includes('--gateway-only');
+if (withLibrary) await compileLibrary();
 
 const bundle = await bundleGateway(root);
+if (withLibrary) {
+  const uiFolder = join(lib, 'gateway', 'ui', LIB_UI_FOLDER);
+  await mkdir(uiFolder, { recursive: true });
+  for (const file of bundle.ui) await writeFile(join(uiFolder, file.name), file.contents);
+}
 for (const name of Object.keys(GATEWAY_ENTRIES)) {
   const file = join(bundle.outdir, `${name}.mjs`);
   console.log(`${relative(root, file)}  ${((await stat(file)).size / 1024).toFixed(0)} KiB`);

@@ -1,7 +1,7 @@
 /**
  * The UI's built files (app.js, app.css), held in memory once first asked for, with a gzipped copy
- * and an ETag. Bundled gateway: the folder `ui/` beside the bundle; compiled package: the bundle's
- * folder it ships; TypeScript sources (a clone, `faas dev`): built from ui/ on first use, so what is
+ * and an ETag. Bundled gateway: the folder `ui/` beside the bundle; compiled package (lib/, which
+ * `faas dev` runs): the folder `built/` beside this module; TypeScript sources (a clone, `faas dev`): built from ui/ on first use, so what is
  * served is always what the sources say. Nothing is read before a browser asks.
  */
 import { createHash } from 'node:crypto';
@@ -31,8 +31,11 @@ interface BuildUi {
 const here = dirname(fileURLToPath(import.meta.url));
 const fromSources = import.meta.url.endsWith('.ts');
 
-/** Where built files may be: beside the bundle (dist/gateway/ui), or the package's bundle folder seen from lib/gateway/ui. */
-const BUILT_FOLDERS = [join(here, 'ui'), join(here, '..', '..', '..', 'dist', 'gateway', 'ui')];
+/** The folder beside the compiled module (lib/gateway/ui/) that `npm run build` fills. */
+export const LIB_UI_FOLDER = 'built';
+
+/** Where built files may be: beside the bundle (dist/gateway/ui), or beside the compiled module. */
+const BUILT_FOLDERS = [join(here, 'ui'), join(here, LIB_UI_FOLDER)];
 
 export class UiAssets {
   private loading: Promise<ReadonlyMap<string, UiAsset>> | undefined;

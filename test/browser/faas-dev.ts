@@ -15,12 +15,13 @@ export interface FaasDev {
   stop(): Promise<void>;
 }
 
-export async function startFaasDev(fixture: string, password = 'ui-test-password'): Promise<FaasDev> {
+/** @param faas the `faas` command to run: this checkout's by default, or an installed package's. */
+export async function startFaasDev(fixture: string, password = 'ui-test-password', faas = join(ROOT, 'bin', 'faas.js')): Promise<FaasDev> {
   const work = mkdtempSync(join(tmpdir(), 'ui-faas-dev-'));
   const functionsDir = join(work, 'functions');
   cpSync(fixture, functionsDir, { recursive: true });
-  const child: ChildProcess = spawn(process.execPath, ['bin/faas.js', 'dev', '--port', '0', '--functions', functionsDir], {
-    cwd: ROOT,
+  const child: ChildProcess = spawn(process.execPath, [faas, 'dev', '--port', '0', '--functions', functionsDir], {
+    cwd: work,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, FAAS_ADMIN_PASSWORD: password, LOG_LEVEL: 'info' },
   });

@@ -1,9 +1,11 @@
 /**
  * The npm package as a user gets it: `npm pack` of this work tree, installed into a fresh
- * project of its own, whose cdk8s app uses the constructs and synthesizes.
+ * project of its own, whose cdk8s app uses the constructs and synthesizes, and whose `faas dev`
+ * serves its functions. The package is the library and the CLI; the gateway bundle is the
+ * image's, built by the Dockerfile, and does not ship.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { packedPackage, REPO_ROOT, type PackedPackage } from '../support/packed-package.js';
+import { startFaasDev } from '../browser/faas-dev.js';
 
 const run = promisify(execFile);
 const quiet = { ...process.env, npm_config_loglevel: 'error', npm_config_fund: 'false', npm_config_audit: 'false' };
@@ -29,18 +32,15 @@ beforeAll(async () => {
 });
 
 describe('npm pack', () => {
-  it('contains every file the exports, the bin and the image need', () => {
+  it('contains every file the exports and the bin need', () => {
     const targets = Object.values(exportsMap).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
     for (const target of targets) expect(packed.files, `exports target ${target}`).toContain(target.replace(/^\.\//, ''));
     for (const file of [
       'bin/faas.js',
       'lib/infra/cli/main.js',
       'lib/gateway/bootstrap/bootstrap.py',
-      'dist/gateway/gateway.mjs',
-      'dist/gateway/controller.mjs',
-      'dist/gateway/gateway/bootstrap/bootstrap.py',
-      'dist/gateway/ui/app.js',
-      'dist/gateway/ui/app.css',
+      'lib/gateway/ui/built/app.js',
+      'lib/gateway/ui/built/app.css',
     ]) {
       expect(packed.files).toContain(file);
     }
@@ -56,9 +56,17 @@ describe('npm pack', () => {
         /^(Dockerfile|tsconfig.*\.json|vitest.*|Makefile)$/.test(file),
     );
     expect(unwanted).toEqual([]);
-    // Everything is under the three shipped folders, plus the files npm always adds.
-    const stray = packed.files.filter((file) => !/^(lib|dist\/gateway|bin)\//.test(file) && !/^(package\.json|README(\.md)?|LICENSE.*)$/i.test(file));
+    // Everything is under the two shipped folders, plus the files npm always adds.
+    const stray = packed.files.filter((file) => !/^(lib|bin)\//.test(file) && !/^(package\.json|README(\.md)?|CHANGELOG\.md|LICENSE.*)$/i.test(file));
     expect(stray).toEqual([]);
+  });
+
+  it('leaves the gateway bundle to the image: the tarball is smaller than the bundle alone', () => {
+    expect(packed.files.filter((file) => file.startsWith('dist/') || file.endsWith('.mjs'))).toEqual([]);
+    const tarball = statSync(packed.tarball).size;
+    const bundle = statSync(join(packed.root, 'dist', 'gateway', 'gateway.mjs')).size;
+    console.log(`npm pack: ${(tarball / 1024).toFixed(0)} KiB tarball, ${packed.files.length} files; the gateway bundle it leaves out: ${(bundle / 1024).toFixed(0)} KiB`);
+    expect(tarball).toBeLessThan(bundle);
   });
 });
 
@@ -157,6 +165,20 @@ describe('a project of its own that installs the tarball', () => {
     const script = `const { UiAssets } = await import(${JSON.stringify(assets)}); const app = await new UiAssets().get('app.js'); console.log(app.contentType, app.body.length > 10000, app.gzip.length < app.body.length);`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
     expect(stdout.trim()).toBe('text/javascript; charset=utf-8 true true');
+  });
+
+  it('runs `faas dev` from the installed package: serves a function and the web UI from lib/', async () => {
+    const dev = await startFaasDev(join(project, 'functions'), 'pack-test-password', join(project, 'node_modules', 'poorman-faas', 'bin', 'faas.js'));
+    try {
+      const call = await fetch(`${dev.url}/function/hello-world`, { method: 'POST', body: 'packed' });
+      expect(await call.text()).toBe('hello packed');
+      const auth = { authorization: `Basic ${Buffer.from(`admin:${dev.password}`).toString('base64')}` };
+      const app = await fetch(`${dev.url}/ui/assets/app.js`, { headers: auth });
+      expect(app.status).toBe(200);
+      expect(await app.text()).toBe(await readFile(join(project, 'node_modules', 'poorman-faas', 'lib', 'gateway', 'ui', 'built', 'app.js'), 'utf8'));
+    } finally {
+      await dev.stop();
+    }
   });
 
   it('gets the faas command, which runs from the compiled package', async () => {
