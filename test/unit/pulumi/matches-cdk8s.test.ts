@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { recordResources, valueOf, type Registered } from './mock-monitor.js';
 import { FunctionsFolder } from '../../../constructs/functions-folder.js';
 import { synthesizeManifests, type Manifest } from '../../../constructs/synthesize-manifests.js';
-import type { PoormanFaasArgs } from '../../../infra/pulumi/poorman-faas.js';
+import type { PoormanFaasProps } from '../../../constructs/poorman-faas-chart.js';
 
 const fixture = new URL('../../fixtures/deploy-functions', import.meta.url).pathname;
 
@@ -14,7 +14,7 @@ function typeToken(manifest: Manifest): string {
 
 const identity = (type: string, namespace: string | undefined, name: string) => `${type} ${namespace ?? '-'}/${name}`;
 
-describe.each<[string, PoormanFaasArgs]>([
+describe.each<[string, PoormanFaasProps]>([
   ['defaults', {}],
   ['a namespace, images, two gateway replicas', { namespace: 'team-a', image: 'registry.test/uv:2', gateway: { image: 'registry.test/gw:2', replicas: 2 } }],
   ['the namespace and CRD managed elsewhere', { createNamespace: false, createCrd: false }],

@@ -37,7 +37,7 @@ describe('the Pulumi program (infra/pulumi/program.ts) with stack config', () =>
 
   it('puts the configured images on the gateway and the function pods', () => {
     const image = (name: string) => {
-      const deployment = registered.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.name === `faas:faas-test/${name}`);
+      const deployment = registered.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.name === `faas:${name}`);
       const spec = deployment?.inputs.spec as { template: { spec: { containers: { image: string }[] } } };
       return spec.template.spec.containers[0]!.image;
     };
@@ -57,7 +57,7 @@ describe('the Pulumi program with the defaults Pulumi.yaml declares', { timeout:
     const { DEFAULT_FUNCTION_IMAGE } = await import('../../../constructs/python-function.js');
     const { defaultGatewayImage } = await import('../../../constructs/gateway-image.js');
     const image = (name: string) =>
-      (registered.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.name === `faas:faas/${name}`)?.inputs.spec as any).template.spec.containers[0].image;
+      (registered.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.name === `faas:${name}`)?.inputs.spec as any).template.spec.containers[0].image;
     expect(image('alpha')).toBe(DEFAULT_FUNCTION_IMAGE);
     expect(image('faas-gateway')).toBe(defaultGatewayImage());
   });
