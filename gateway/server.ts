@@ -23,6 +23,7 @@ import { GatewayError, sendError } from './http/errors.js';
 import { ASYNC_WORKER_HEADER, Exchange } from './http/exchange.js';
 import { buildRequestPath } from './http/request-path.js';
 import { createUpstreamAgent } from './http/upstream-agent.js';
+import { AsyncMetrics } from './metrics/async-metrics.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -35,6 +36,10 @@ export interface AdminMountDeps {
   readonly config: GatewayConfig;
   readonly logger: Logger;
   invocationCount(name: string): number;
+  /** The async queue, when this gateway has one. */
+  readonly asyncQueue?: AsyncQueue;
+  /** A dead letter was queued again: the worker looks now. */
+  asyncReplayed(): void;
 }
 
 /** What the web UI is built from: the admin API's parts plus the gateway's own state. */
@@ -103,6 +108,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       logger.warn({ function: failure.function, reason: failure.reason, logTail: failure.logTail }, 'function failed to start');
     },
   });
+  const asyncQueue = options.asyncQueue;
+  const asyncMetrics = asyncQueue && new AsyncMetrics(metrics.registry, () => asyncQueue.depths());
   const offPoolWakes = backend.onPoolWake?.((wake) => metrics.poolWake(wake.function, wake.outcome));
   const reaper = new Reaper({
     catalog,
@@ -140,7 +147,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
   });
   const startFailures = new LastStartFailures(backend);
-  const mountDeps: AdminMountDeps = { backend, startFailures, config, logger, invocationCount: (name) => metrics.invocationCount(name) };
+  let asyncWorker: AsyncWorker | undefined;
+  const mountDeps: AdminMountDeps = {
+    backend,
+    startFailures,
+    config,
+    logger,
+    invocationCount: (name) => metrics.invocationCount(name),
+    ...(options.asyncQueue && { asyncQueue: options.asyncQueue }),
+    asyncReplayed: () => asyncWorker?.nudge(),
+  };
   const admin = options.admin?.(mountDeps) ?? notImplementedAdmin;
   const ui = options.ui?.({ ...mountDeps, recent: metrics.recent }) ?? notImplementedUi;
   const prefix = config.pathPrefix;
@@ -163,7 +179,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     else void discovery.then(() => callFunction(exchange));
   };
 
-  let asyncWorker: AsyncWorker | undefined;
   const serveAsync = (req: IncomingMessage, res: ServerResponse, path: string): void => {
     const queue = options.asyncQueue;
     if (!queue) {
@@ -177,7 +192,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         namespace: config.namespace,
         maxBodyBytes: config.maxBodyBytes,
         gatewayHosts: () => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `::1:${port}`, `${config.host}:${port}`],
-        accepted: () => asyncWorker?.nudge(),
+        accepted: (fn) => {
+          asyncMetrics?.accepted(fn);
+          asyncWorker?.nudge();
+        },
+        refused: (fn, reason) => asyncMetrics?.refused(fn, reason),
       });
     (discovered ? accept() : discovery.then(accept)).catch((error: Error) => sendError(res, new GatewayError('upstream_error', `async call not accepted: ${error.message}`)));
   };
@@ -256,6 +275,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       token: workerToken,
       maxResultBytes: config.maxBodyBytes,
       logger,
+      ...(asyncMetrics && { events: asyncMetrics }),
       ...(options.asyncTiming && { timing: options.asyncTiming }),
     });
     asyncWorker.start();

@@ -1,5 +1,6 @@
 /** What every admin handler is given. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AsyncQueue } from '../async/queue.js';
 import type { Backend } from '../backends/backend.js';
 import type { LastStartFailures } from '../core/start-failures.js';
 import type { AdminCredentials } from './credentials.js';
@@ -32,6 +33,10 @@ export interface AdminApiDeps {
   readonly bodyLimit?: number;
   /** What tells a failing start from a slow one in the list. @default one the API makes over `backend` */
   readonly startFailures?: LastStartFailures;
+  /** The queue of `/async-function/`, for its depths and dead letters; without it those routes answer 501. @default none */
+  readonly asyncQueue?: AsyncQueue;
+  /** Told when a dead letter is queued again, so the worker takes it without waiting for its next look. */
+  asyncReplayed?(): void;
 }
 
 export interface AdminRequest {

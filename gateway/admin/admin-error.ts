@@ -8,7 +8,7 @@ import { ERROR_STATUS, type ErrorKind } from '../http/error-status.js';
 /** The kinds the admin API answers with; their statuses are the gateway's one table. */
 export type AdminErrorCode = Extract<
   ErrorKind,
-  'bad_request' | 'invalid_script' | 'unauthorized' | 'not_found' | 'method_not_allowed' | 'conflict' | 'payload_too_large' | 'backend_failed' | 'admin_disabled' | 'internal'
+  'bad_request' | 'invalid_script' | 'unauthorized' | 'not_found' | 'method_not_allowed' | 'conflict' | 'payload_too_large' | 'backend_failed' | 'admin_disabled' | 'not_implemented' | 'internal'
 >;
 
 export interface AdminErrorDetails {

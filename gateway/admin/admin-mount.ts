@@ -25,6 +25,7 @@ export function adminMount(options: AdminMountOptions): (deps: AdminMountDeps) =
       startFailures: deps.startFailures,
       logger: deps.logger,
       pathPrefix: deps.config.pathPrefix,
+      ...(deps.asyncQueue && { asyncQueue: deps.asyncQueue, asyncReplayed: deps.asyncReplayed }),
       ...(options.credentialsProblem !== undefined && { credentialsProblem: options.credentialsProblem }),
       ...(options.version !== undefined && { version: options.version }),
       ...(options.sessions !== undefined && { sessions: options.sessions }),

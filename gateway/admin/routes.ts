@@ -1,6 +1,7 @@
 /** The admin API's method + path table. */
 import type { AdminHandler } from './admin-context.js';
 import { adminPython } from './admin-python.js';
+import { dropDeadLetter, listDeadLetters, listQueueDepths, replayDeadLetter, showDeadLetter } from './async-queue.js';
 import { deployFunction } from './deploy-function.js';
 import { describeFunction, listFunctions } from './list-functions.js';
 import { removeFunction } from './remove-function.js';
@@ -23,6 +24,11 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'POST', path: '/system/scale-function/:name', handler: scaleFunction },
   { method: 'GET', path: '/system/info', handler: systemInfo },
   { method: 'GET', path: '/system/namespaces', handler: listNamespaces },
+  { method: 'GET', path: '/system/async-queues', handler: listQueueDepths },
+  { method: 'GET', path: '/system/dead-letters', handler: listDeadLetters },
+  { method: 'DELETE', path: '/system/dead-letters', handler: dropDeadLetter },
+  { method: 'POST', path: '/system/dead-letters/replay', handler: replayDeadLetter },
+  { method: 'GET', path: '/system/dead-letter/:name', handler: showDeadLetter },
   { method: 'POST', path: '/admin/python', handler: adminPython },
 ];
 

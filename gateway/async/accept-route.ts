@@ -17,6 +17,9 @@ import { DuplicateCallId, QueueUnavailable, type AsyncQueue } from './queue.js';
 
 export const ASYNC_PREFIX = '/async-function/';
 
+/** Why a call was answered 503 and not stored. */
+export type AsyncRefusal = 'queue_full' | 'queue_unreachable';
+
 export interface AcceptDeps {
   readonly queue: AsyncQueue;
   functions(): ReadonlyMap<string, FunctionDefinition>;
@@ -27,6 +30,8 @@ export interface AcceptDeps {
   gatewayHosts(): readonly string[];
   /** Told after each stored call. */
   accepted(fn: string): void;
+  /** Told of each call the queue would not store (answered 503). */
+  refused(fn: string, reason: AsyncRefusal): void;
 }
 
 /** `path` is the request target with any GATEWAY_PATH_PREFIX taken off; it starts with ASYNC_PREFIX. */
@@ -92,8 +97,13 @@ export async function acceptAsyncCall(req: IncomingMessage, res: ServerResponse,
     });
   } catch (error) {
     if (error instanceof DuplicateCallId) sendError(res, new GatewayError('bad_request', error.message, route.name));
-    else if (error instanceof QueueUnavailable) sendError(res, new GatewayError('queue_full', error.message, route.name, error.retryAfterSeconds));
-    else sendError(res, new GatewayError('queue_full', `the async queue is unreachable: ${(error as Error).message}`, route.name, 5));
+    else if (error instanceof QueueUnavailable) {
+      deps.refused(route.name, error.full ? 'queue_full' : 'queue_unreachable');
+      sendError(res, new GatewayError('queue_full', error.message, route.name, error.retryAfterSeconds));
+    } else {
+      deps.refused(route.name, 'queue_unreachable');
+      sendError(res, new GatewayError('queue_full', `the async queue is unreachable: ${(error as Error).message}`, route.name, 5));
+    }
     return;
   }
   deps.accepted(route.name);

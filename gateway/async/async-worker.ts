@@ -31,12 +31,18 @@ export interface AsyncWorkerDeps {
   readonly events?: AsyncEvents;
 }
 
+export type DeadLetterKind = 'attempts_exhausted' | 'function_removed';
+/** What became of a finished call's result: `none` when it had no X-Callback-Url (only logged). */
+export type CallbackOutcome = 'delivered' | 'failed' | 'none';
+
 /** What the worker tells metrics. */
 export interface AsyncEvents {
-  started?(fn: string): void;
-  completed?(fn: string, status: number, seconds: number): void;
-  retried?(fn: string): void;
-  deadLettered?(fn: string, reason: string): void;
+  /** An attempt starts, `queuedSeconds` after the call was accepted. */
+  started(fn: string, queuedSeconds: number): void;
+  completed(fn: string, status: number): void;
+  retried(fn: string): void;
+  deadLettered(fn: string, kind: DeadLetterKind): void;
+  callback(fn: string, outcome: CallbackOutcome): void;
 }
 
 export class AsyncWorker {
@@ -163,11 +169,11 @@ export class AsyncWorker {
     const { queue, logger } = this.deps;
     const definition = this.deps.functions().get(call.function);
     if (!definition) {
-      await this.dead(call.id, call.function, `function "${call.function}" was removed while the call was queued`);
+      await this.dead(call.id, call.function, 'function_removed', `function "${call.function}" was removed while the call was queued`);
       return;
     }
     const policy = this.policy(definition);
-    this.deps.events?.started?.(call.function);
+    this.deps.events?.started(call.function, Math.max(0, Date.now() - call.acceptedAt) / 1000);
     const startNs = BigInt(Date.now()) * 1_000_000n;
     const started = performance.now();
     let status: number;
@@ -197,18 +203,23 @@ export class AsyncWorker {
       failure = `${(error as Error).message}${code ? ` (${code})` : ''}`;
     }
     const seconds = (performance.now() - started) / 1000;
+    // Removed while this attempt ran: its failure, or a 404, is the gateway's, not the function's answer.
+    if ((failure !== undefined || status === 404) && !this.deps.functions().has(call.function)) {
+      await this.dead(call.id, call.function, 'function_removed', `function "${call.function}" was removed while the call was queued`);
+      return;
+    }
     if (failure !== undefined) {
       if (attempt < policy.attempts) {
         const wait = retryDelayMs(policy, attempt + 1);
         logger.info({ callId: call.id, function: call.function, attempt, retryInMs: wait, reason: failure }, 'async call: will retry');
-        this.deps.events?.retried?.(call.function);
+        this.deps.events?.retried(call.function);
         await queue.retry(call.id, wait);
         return;
       }
-      await this.dead(call.id, call.function, `gave up after ${attempt} attempts; last: ${failure}`);
+      await this.dead(call.id, call.function, 'attempts_exhausted', `gave up after ${attempt} attempts; last: ${failure}`);
       return;
     }
-    this.deps.events?.completed?.(call.function, status, seconds);
+    this.deps.events?.completed(call.function, status);
     if (call.callbackUrl !== undefined) {
       const outcome = await deliverCallback(
         call.callbackUrl,
@@ -216,15 +227,17 @@ export class AsyncWorker {
         policy.callback,
       );
       if (!outcome.delivered) logger.warn({ callId: call.id, function: call.function, reason: outcome.reason }, 'async call: callback not delivered');
+      this.deps.events?.callback(call.function, outcome.delivered ? 'delivered' : 'failed');
     } else {
+      this.deps.events?.callback(call.function, 'none');
       logger.info({ callId: call.id, function: call.function, status, seconds: Number(seconds.toFixed(3)) }, 'async call done (no callback URL)');
     }
     await queue.ack(call.id);
   }
 
-  private async dead(id: string, fn: string, reason: string): Promise<void> {
+  private async dead(id: string, fn: string, kind: DeadLetterKind, reason: string): Promise<void> {
     this.deps.logger.warn({ callId: id, function: fn, reason }, 'async call: dead-lettered');
-    this.deps.events?.deadLettered?.(fn, reason);
+    this.deps.events?.deadLettered(fn, kind);
     await this.deps.queue.deadLetter(id, reason);
   }
 }

@@ -50,6 +50,8 @@ export class QueueUnavailable extends Error {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    /** True when the store is at its bound (a metric tells full from unreachable). */
+    readonly full = false,
   ) {
     super(message);
   }

@@ -94,17 +94,17 @@ class SqliteQueue implements AsyncQueue {
   }
 
   async enqueue(call: AsyncCall): Promise<void> {
-    if (this.maxQueued > 0 && Number(this.count.get()!.n) >= this.maxQueued) {
-      throw new QueueUnavailable(`the async queue holds ${this.maxQueued} calls, its limit (ASYNC_MAX_QUEUED): try again later`, 5);
-    }
     const meta: Meta = { method: call.method, path: call.path, headers: call.headers, ...(call.callbackUrl !== undefined && { callbackUrl: call.callbackUrl }) };
+    let full = false;
     try {
-      this.insert.run(call.id, call.function, JSON.stringify(meta), call.body, call.acceptedAt, call.acceptedAt);
+      full = this.maxQueued > 0 && Number(this.count.get()!.n) >= this.maxQueued;
+      if (!full) this.insert.run(call.id, call.function, JSON.stringify(meta), call.body, call.acceptedAt, call.acceptedAt);
     } catch (error) {
       const message = (error as Error).message;
       if (/UNIQUE/.test(message)) throw new DuplicateCallId(call.id);
       throw new QueueUnavailable(`the async queue could not store the call: ${message}`, 5);
     }
+    if (full) throw new QueueUnavailable(`the async queue holds ${this.maxQueued} calls, its limit (ASYNC_MAX_QUEUED): try again later`, 5, true);
   }
 
   async claim(room: (fn: string) => number, leaseMs: number, deliver: (delivery: Delivery) => void): Promise<void> {

@@ -24,11 +24,16 @@ export async function adminJson<T>(flags: GatewayFlags, path: string): Promise<T
 }
 
 /** GET an admin API path; a missing password or a refusal is an error that says what to do, any other answer the caller's. */
-export async function adminGet(flags: GatewayFlags, path: string): Promise<Response> {
+export function adminGet(flags: GatewayFlags, path: string): Promise<Response> {
+  return adminRequest(flags, path);
+}
+
+/** An admin API call with its method and body: as `adminGet`. */
+export async function adminRequest(flags: GatewayFlags, path: string, init: RequestInit = {}): Promise<Response> {
   const given = flags.password !== undefined && flags.password !== '';
   const found = given ? undefined : findDevCredentials(flags.gateway);
   const target: GatewayTarget = found ? { gateway: flags.gateway, user: found.user, password: found.password } : { ...flags, password: given ? flags.password : undefined };
-  const response = await gatewayFetch(target, path);
+  const response = await gatewayFetch(target, path, init);
   if (response.status === 401) {
     if (found) {
       throw new Error(

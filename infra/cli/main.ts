@@ -21,6 +21,7 @@ const commands: Readonly<Record<string, () => Promise<CommandModule>>> = {
   describe: () => import('./commands/describe.js'),
   ready: () => import('./commands/ready.js'),
   logs: () => import('./commands/logs.js'),
+  queue: () => import('./commands/queue.js'),
   delete: () => import('./commands/delete.js'),
   version: () => import('./commands/version.js'),
   completion: () => import('./commands/completion.js'),
@@ -29,6 +30,8 @@ const commands: Readonly<Record<string, () => Promise<CommandModule>>> = {
 const program = new Command('faas')
   .description('A folder of PEP 723 Python scripts as scale-to-zero functions on Kubernetes.')
   .version(packageVersion())
+  // Options after a command are that command's: `faas queue dead-letters -g URL` must reach dead-letters.
+  .enablePositionalOptions()
   .showHelpAfterError();
 
 try {

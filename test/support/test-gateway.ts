@@ -7,7 +7,7 @@ import { startGateway, type GatewayOptions, type RunningGateway } from '../../ga
 export async function startTestGateway(
   backend: Backend,
   overrides: Partial<GatewayConfig> = {},
-  options: Partial<Pick<GatewayOptions, 'admin' | 'reapPermit'>> = {},
+  options: Partial<Pick<GatewayOptions, 'admin' | 'reapPermit' | 'asyncQueue' | 'asyncTiming' | 'logger'>> = {},
 ): Promise<RunningGateway> {
   const config = readConfig({}, { port: 0, host: '127.0.0.1', reaperPollMs: 0, ...overrides });
   return startGateway({ config, backend, logger: pino({ level: 'silent' }), ...options });

@@ -9,6 +9,8 @@ interface InvokeOptions {
   method?: string;
   path: string;
   header: string[];
+  async?: boolean;
+  callback?: string;
 }
 
 export function register(program: Command): void {
@@ -21,6 +23,8 @@ export function register(program: Command): void {
     .option('-m, --method <method>', 'HTTP method (default: POST with a body, else GET)')
     .option('--path <path>', 'path inside the function, e.g. /items?id=1', '/')
     .option('-H, --header <name=value>', 'request header, repeatable', (value: string, all: string[]) => [...all, value], [])
+    .option('--async', 'queue the call (/async-function/): prints its call id at once; the result goes to --callback, else only to the gateway log')
+    .option('--callback <url>', 'with --async: the http(s) URL the result is POSTed to (X-Callback-Url)')
     .action(async (name: string, options: InvokeOptions) => {
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new Error(`'${name}' is not a function name: lower-case letters, digits and '-' (see \`faas list\`)`);
       if (!options.path.startsWith('/')) throw new Error(`--path '${options.path}' must start with '/', e.g. --path /items`);
@@ -36,7 +40,12 @@ export function register(program: Command): void {
       if (options.data !== undefined && (method === 'GET' || method === 'HEAD')) {
         throw new Error(`a ${method} request carries no body: drop --data, or pass -m POST`);
       }
-      const response = await gatewayFetch(options, `/function/${name}${options.path === '/' ? '' : options.path}`, {
+      if (options.callback !== undefined) {
+        if (!options.async) throw new Error('--callback needs --async: a sync call answers here, not at a callback URL');
+        headers.set('x-callback-url', options.callback);
+      }
+      const route = options.async ? 'async-function' : 'function';
+      const response = await gatewayFetch(options, `/${route}/${name}${options.path === '/' ? '' : options.path}`, {
         method,
         headers,
         ...(body !== undefined && method !== 'GET' && method !== 'HEAD' && { body }),
@@ -46,6 +55,11 @@ export function register(program: Command): void {
         process.stderr.write(answer);
         if (answer.length > 0 && answer[answer.length - 1] !== 10) process.stderr.write('\n');
         throw new Error(`function '${name}' answered ${response.status}`);
+      }
+      if (options.async) {
+        // The id is what ties the callback (or the log line, or a dead letter) to this call.
+        console.log(response.headers.get('x-call-id') ?? '');
+        return;
       }
       process.stdout.write(answer);
     });
