@@ -54,6 +54,12 @@ export function toStructuralSchema(schema: JsonSchema, path = 'spec'): Structura
       if (Array.isArray(value) && value.length > 0) out.example = value[0];
     } else if (key === 'const') {
       out.enum = [value];
+    } else if (key === 'anyOf') {
+      // A union of string literals (`'Exists' | 'Equal'`) is the API server's enum.
+      const options = value as JsonSchema[];
+      if (!options.every((option) => option.type === 'string' && typeof option.const === 'string')) throw unsupported(path, 'a union other than of string literals');
+      out.type = 'string';
+      out.enum = options.map((option) => option.const);
     } else if (key === 'properties') {
       out.properties = Object.fromEntries(
         Object.entries(value as Record<string, JsonSchema>).map(([name, child]) => [

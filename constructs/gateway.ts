@@ -11,6 +11,7 @@ import { containerSecurityContext, podSecurityContext } from './pod-security.js'
 import { checkDnsLabel, checkEnvNames, checkOneOf, checkQuantity, checkWholeNumber } from './prop-checks.js';
 import { FUNCTION_GROUP, FUNCTION_PLURAL } from './function-api.js';
 import { defaultNamespace } from './default-namespace.js';
+import { checkPodPlacement, podPlacement, type PodPlacementProps } from './pod-placement.js';
 
 /** Name of every gateway object (ServiceAccount, Role, RoleBinding, Deployment, Service). */
 export const GATEWAY_NAME = 'faas-gateway';
@@ -23,7 +24,7 @@ export const ADMIN_SECRET_MOUNT = '/var/faas/admin';
 const RESERVED_ENV = ['PORT', 'K8S_NAMESPACE', 'POD_NAME', 'POD_UID', 'GATEWAY_BACKEND', 'FAAS_ADMIN_PASSWORD_FILE'];
 
 /** Properties of {@link Gateway}. */
-export interface GatewayProps {
+export interface GatewayProps extends PodPlacementProps {
   /**
    * Namespace of the gateway and of the functions it serves.
    * @default - the Chart's namespace, else 'faas'
@@ -74,6 +75,16 @@ export interface GatewayProps {
    * @see https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
    */
   readonly serviceType?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /**
+   * Extra labels of the gateway pods (the selector's own labels win on a clash).
+   * @default {}
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * Annotations of the gateway pods (e.g. a service mesh's).
+   * @default {}
+   */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** The gateway's ServiceAccount, Role, RoleBinding, Deployment and Service. */
@@ -87,6 +98,8 @@ export class Gateway extends Construct {
   public readonly memory: string;
   public readonly env: Readonly<Record<string, string>>;
   public readonly serviceType: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /** Where the gateway pods run. */
+  public readonly placement: PodPlacementProps;
 
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly role: k8s.KubeRole;
@@ -107,6 +120,8 @@ export class Gateway extends Construct {
     this.memory = checkQuantity('memory', props.memory ?? '256Mi');
     this.env = checkEnvNames('env', props.env ?? {}, RESERVED_ENV);
     this.serviceType = checkOneOf('serviceType', props.serviceType ?? 'ClusterIP', ['ClusterIP', 'NodePort', 'LoadBalancer']);
+    const { nodeSelector, tolerations, affinity, imagePullSecrets, priorityClassName } = props;
+    this.placement = checkPodPlacement({ nodeSelector, tolerations, affinity, imagePullSecrets, priorityClassName });
     if (this.image.trim() === '') throw new Error(`'image' ('${this.image}') must name a container image`);
 
     const metadata = { name: GATEWAY_NAME, namespace: this.namespace, labels: platformLabels(GATEWAY_NAME, 'gateway') };
@@ -128,7 +143,10 @@ export class Gateway extends Construct {
         replicas: this.replicas,
         selector: { matchLabels: gatewaySelector() },
         template: {
-          metadata: { labels: { ...metadata.labels, ...gatewaySelector() } },
+          metadata: {
+            labels: { ...props.podLabels, ...metadata.labels, ...gatewaySelector() },
+            ...(Object.keys(props.podAnnotations ?? {}).length === 0 ? {} : { annotations: { ...props.podAnnotations } }),
+          },
           spec: this.podSpec(),
         },
       },
@@ -172,6 +190,7 @@ export class Gateway extends Construct {
       // The gateway talks to the API server: watches, scale, status, leases.
       automountServiceAccountToken: true,
       securityContext: podSecurityContext(),
+      ...podPlacement(this.placement),
       containers: [
         {
           name: 'gateway',

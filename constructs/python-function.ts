@@ -11,6 +11,8 @@ import type { FunctionDefinition } from './spec/function-definition.js';
 import { derivedNames, functionNameProblem } from './spec/function-name.js';
 import { ANNOTATION_SOURCE_HASH, functionLabels, functionSelector } from './labels.js';
 import { containerSecurityContext, podSecurityContext } from './pod-security.js';
+import { podPlacement } from './pod-placement.js';
+import { placementSpec } from './spec/spec-conversion.js';
 import { bootstrapFromText, bootstrapSource, type BootstrapSource } from './bootstrap-source.js';
 import { BOOTSTRAP_CONFIG_MAP_NAME, BOOTSTRAP_KEY } from './bootstrap-config-map.js';
 import { runtimeCommand } from './runtime-command.js';
@@ -179,6 +181,7 @@ export class PythonFunction extends Construct {
       // Let requests in flight finish after SIGTERM: the longest one may take `timeout`.
       terminationGracePeriodSeconds: PRE_STOP_SECONDS + Math.ceil(definition.timeoutSeconds) + 10,
       securityContext: podSecurityContext(),
+      ...podPlacement(placementSpec(definition)),
       containers: [
         {
           name: 'function',

@@ -9,6 +9,7 @@
  */
 import { environmentHash } from './environment/environment-hash.js';
 import type { FunctionDefinition } from './spec/function-definition.js';
+import { placementSpec } from './spec/spec-conversion.js';
 
 /** The platform the function images are built for. */
 const PLATFORM = 'linux/amd64';
@@ -21,6 +22,8 @@ function imagePython(image: string): string {
 /** The pool key (a label value), or undefined when `def` must start its own interpreter. */
 export function warmPoolKey(def: FunctionDefinition, image: string): string | undefined {
   if (def.dependencies.length > 0 || def.secrets.length > 0) return undefined;
+  // A pool pod runs wherever the pool was scheduled, not on the nodes this function asks for.
+  if (Object.keys(placementSpec(def)).length > 0) return undefined;
   if (Object.keys(def.env).some((name) => name.startsWith('PYTHON'))) return undefined;
   return environmentHash(undefined, imagePython(image), PLATFORM);
 }

@@ -1,3 +1,5 @@
+import type { Toleration } from './schema.js';
+
 /** A function read from a script and resolved: every default filled in, durations in seconds. */
 export interface FunctionDefinition {
   /** DNS-1123 label from the file's stem: lower-cased, `_` turned into `-`. */
@@ -17,6 +19,11 @@ export interface FunctionDefinition {
   readonly cpu: string;
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
+  /** Where the replicas run (`[tool.faas]` node-selector, tolerations, ...); absent: anywhere. */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Toleration[];
+  readonly imagePullSecrets?: readonly string[];
+  readonly priorityClassName?: string;
   /** Asynchronous calls (`/async-function/`): each duration as written and resolved. */
   readonly asyncTimeout: string;
   readonly asyncTimeoutSeconds: number;

@@ -4,7 +4,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { DNS1123_LABEL_PATTERN, DURATION_PATTERN, FaasSettingsSchema, QUANTITY_PATTERN } from './schema.js';
+import { DNS1123_LABEL_PATTERN, DNS1123_SUBDOMAIN_PATTERN, DURATION_PATTERN, FaasSettingsSchema, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN, QUANTITY_PATTERN } from './schema.js';
 import { tomlLiteral } from './toml-literal.js';
 
 /** The schema's pattern for `env` names, read from it rather than written a second time. */
@@ -16,6 +16,9 @@ const PATTERN_FORMS: Readonly<Record<string, string>> = {
   [QUANTITY_PATTERN]: 'a Kubernetes quantity',
   [DNS1123_LABEL_PATTERN]: "a DNS-1123 name (lower-case letters, digits and '-', starting and ending with a letter or digit)",
   [ENV_NAME_PATTERN]: "an environment variable name (letters, digits and '_', not starting with a digit)",
+  [DNS1123_SUBDOMAIN_PATTERN]: "a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit)",
+  [LABEL_KEY_PATTERN]: "a Kubernetes label key (an optional DNS prefix and '/', then letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
+  [LABEL_VALUE_PATTERN]: "a Kubernetes label value (letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty)",
 };
 
 /** What a pattern accepts, in words. */
@@ -55,6 +58,15 @@ export function issueMessage(error: ValueError, path: readonly string[], propert
       const items = error.value as unknown[];
       const repeated = items.find((item, index) => items.indexOf(item) !== index);
       return `${label} lists ${displayValue(repeated)} more than once; keep one`;
+    }
+    case ValueErrorType.Union: {
+      const options = ((schema.anyOf ?? []) as TSchema[]).map((option) => JSON.stringify(option.const));
+      return `${label} is ${given}; it must be one of ${options.join(', ')}`;
+    }
+    case ValueErrorType.ObjectAdditionalProperties: {
+      // The path ends at the key that is not in the table's schema.
+      const known = Object.keys((schema.properties ?? {}) as object);
+      return `${label} is not a known key; the keys there are ${known.map((name) => `'${name}'`).join(', ')}`;
     }
     default: {
       // For an item of a list or table, the whole key's example shows where the item goes.

@@ -108,9 +108,10 @@ function recordKeyIssues(schema: TSchema, item: unknown, key: string): FieldIssu
   const pattern = Object.keys(keyPatterns)[0]!;
   return Object.keys(item)
     .filter((name) => !regExp(pattern).test(name))
-    .map((name) => ({
-      path: [key, name],
-      message: `'${key}' has the key ${JSON.stringify(name)}, which is not ${patternForm(pattern)}; rename it, e.g. ${JSON.stringify(name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^([0-9])/, '_$1'))}`,
-    }));
+    .map((name) => {
+      const renamed = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^([0-9])/, '_$1');
+      const hint = regExp(pattern).test(renamed) ? `, e.g. ${JSON.stringify(renamed)}` : '';
+      return { path: [key, name], message: `'${key}' has the key ${JSON.stringify(name)}, which is not ${patternForm(pattern)}; rename it${hint}` };
+    });
 }
 

@@ -12,6 +12,24 @@ export const QUANTITY_PATTERN = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
 export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 /** DNS-1123 label: what a Secret name or function name must be. */
 export const DNS1123_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** DNS-1123 subdomain: what a PriorityClass or an image pull Secret may be called. */
+export const DNS1123_SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** A Kubernetes label key: an optional DNS subdomain prefix and `/`, then a name. */
+export const LABEL_KEY_PATTERN = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$';
+/** A Kubernetes label value (empty allowed). */
+export const LABEL_VALUE_PATTERN = '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$';
+
+/** One toleration of a function's pods, as the pod spec has it. */
+const TolerationSchema = Type.Object(
+  {
+    key: Type.Optional(Type.String({ pattern: LABEL_KEY_PATTERN, description: 'The taint key; none with `Exists` tolerates every taint.' })),
+    operator: Type.Optional(Type.Union([Type.Literal('Exists'), Type.Literal('Equal')], { description: 'How `value` is matched.' })),
+    value: Type.Optional(Type.String({ description: 'The taint value, with `Equal`.' })),
+    effect: Type.Optional(Type.Union([Type.Literal('NoSchedule'), Type.Literal('PreferNoSchedule'), Type.Literal('NoExecute')], { description: 'The taint effect tolerated; none: all.' })),
+    tolerationSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'With `NoExecute`: how long the pod stays once the taint appears.' })),
+  },
+  { additionalProperties: false },
+);
 
 /** The `[tool.faas]` table: how the platform runs a function. Every key is optional. */
 export const FaasSettingsSchema = Type.Object(
@@ -63,6 +81,31 @@ export const FaasSettingsSchema = Type.Object(
       description: 'Kubernetes Secrets mounted read-only under /var/faas/secrets/<name> (a folder of files in dev).',
       examples: [['db-password']],
     }),
+    // Optional in the type though filled by default: a spec leaves out the placement it does not set.
+    nodeSelector: Type.Optional(Type.Record(Type.String({ pattern: LABEL_KEY_PATTERN, maxLength: 317 }), Type.String({ pattern: LABEL_VALUE_PATTERN, maxLength: 63 }), {
+      default: {},
+      description: 'Node labels a replica\'s node must have (`nodeSelector`), e.g. a GPU node pool. Such a function never wakes in a warm pool pod.',
+      examples: [{ 'cloud.google.com/gke-accelerator': 'nvidia-l4' }],
+    })),
+    tolerations: Type.Optional(Type.Array(TolerationSchema, {
+      default: [],
+      description: 'Taints the replicas tolerate (`tolerations`, each a table `{ key, operator, value, effect, tolerationSeconds }` as in the pod spec), e.g. a tainted GPU pool. Such a function never wakes in a warm pool pod.',
+      examples: [[{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]],
+    })),
+    imagePullSecrets: Type.Optional(Type.Array(Type.String({ pattern: DNS1123_SUBDOMAIN_PATTERN, maxLength: 253 }), {
+      default: [],
+      uniqueItems: true,
+      description: 'Secrets (`kubernetes.io/dockerconfigjson`) the kubelet pulls the function image with, for an image in a private registry.',
+      examples: [['registry-credentials']],
+    })),
+    priorityClassName: Type.Optional(
+      Type.String({
+        pattern: DNS1123_SUBDOMAIN_PATTERN,
+        maxLength: 253,
+        description: 'PriorityClass of the replicas (`priorityClassName`). Unset: the cluster\'s default priority.',
+        examples: ['gpu-inference'],
+      }),
+    ),
     asyncTimeout: Type.String({
       pattern: DURATION_PATTERN,
       default: '5m',
@@ -142,4 +185,5 @@ export const FunctionSpecSchema = Type.Composite([
 ]);
 
 export type FaasSettings = Static<typeof FaasSettingsSchema>;
+export type Toleration = Static<typeof TolerationSchema>;
 export type FunctionSpec = Static<typeof FunctionSpecSchema>;

@@ -77,7 +77,9 @@ export function scriptTemplate(name: string, style: TemplateStyle = 'handle'): s
   }
   toml.push('', '[tool.faas]');
   for (const { key, schema } of FAAS_SETTING_KEYS) {
-    toml.push(...wrap(schema.description ?? '').map((line) => `# ${line}`), `${key} = ${tomlLiteral(schema.default)}`);
+    // A key with no default (priority-class-name) is shown with its example, commented out.
+    const line = schema.default === undefined ? `# ${key} = ${tomlLiteral((schema.examples as unknown[])[0])}` : `${key} = ${tomlLiteral(schema.default)}`;
+    toml.push(...wrap(schema.description ?? '').map((text) => `# ${text}`), line);
   }
   const block = ['# /// script', ...toml.map((line) => (line === '' ? '#' : `# ${line}`)), '# ///'];
 

@@ -24,6 +24,8 @@ export function specFromDefinition(definition: FunctionDefinition): FunctionSpec
     cpu: definition.cpu,
     env: { ...definition.env },
     secrets: [...definition.secrets],
+    // Written only when set, so a function placed anywhere keeps the spec it always had.
+    ...placementSpec(definition),
     asyncTimeout: definition.asyncTimeout,
     asyncAttempts: definition.asyncAttempts,
     asyncMaxDelay: definition.asyncMaxDelay,
@@ -32,6 +34,17 @@ export function specFromDefinition(definition: FunctionDefinition): FunctionSpec
     asyncCallbackAttempts: definition.asyncCallbackAttempts,
     source: definition.source,
     ...(definition.lock === undefined ? {} : { lock: definition.lock }),
+  };
+}
+
+/** The placement settings that are set: an empty map or list is the same as none. */
+export function placementSpec(definition: FunctionDefinition): Partial<Pick<FunctionSpec, 'nodeSelector' | 'tolerations' | 'imagePullSecrets' | 'priorityClassName'>> {
+  const { nodeSelector = {}, tolerations = [], imagePullSecrets = [], priorityClassName } = definition;
+  return {
+    ...(Object.keys(nodeSelector).length === 0 ? {} : { nodeSelector: { ...nodeSelector } }),
+    ...(tolerations.length === 0 ? {} : { tolerations: tolerations.map((toleration) => ({ ...toleration })) }),
+    ...(imagePullSecrets.length === 0 ? {} : { imagePullSecrets: [...imagePullSecrets] }),
+    ...(priorityClassName === undefined ? {} : { priorityClassName }),
   };
 }
 

@@ -62,7 +62,8 @@ describe('faas new', () => {
     const created = await runFaas(['new', 'my_thing', '--functions', dir]);
     expect(created.code).toBe(0);
     const text = await readFile(join(dir, 'my_thing.py'), 'utf8');
-    for (const { key } of FAAS_SETTING_KEYS) expect(text).toMatch(new RegExp(`^# ${key} = `, 'm'));
+    // A key without a default is there too, commented out with its example.
+    for (const { key } of FAAS_SETTING_KEYS) expect(text).toMatch(new RegExp(`^# (# )?${key} = `, 'm'));
     expect(text).toContain('def handle(req');
 
     const validated = await runFaas(['validate', '-o', 'json', join(dir, 'my_thing.py')]);
