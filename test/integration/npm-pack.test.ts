@@ -41,6 +41,7 @@ describe('npm pack', () => {
       'lib/gateway/bootstrap/bootstrap.py',
       'lib/gateway/ui/built/app.js',
       'lib/gateway/ui/built/app.css',
+      'CHANGELOG.md',
     ]) {
       expect(packed.files).toContain(file);
     }
