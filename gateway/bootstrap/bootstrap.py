@@ -98,6 +98,14 @@ class ReadySignal:
         self.on_send = None
         # A specialized pool process: the modules loaded before its script, to tell what the script added.
         self.modules_before = None
+        # A specialized pool process: when the specialization arrived and when its script was loaded
+        # (perf_counter), so its log says where the wake's time went.
+        self.specialized_at = None
+        self.loaded_at = None
+        # Set by the server before `send`: stops it (the pool's warm-up stops its stand-in server so).
+        self.stop = None
+        # SIGTERM drains this server.
+        self.owns_signals = True
 
     @classmethod
     def from_env(cls):
@@ -117,16 +125,25 @@ class ReadySignal:
         if self.sent:
             return
         self.sent = True
+        listening_at = None
+        if self.specialized_at is not None and self.loaded_at is not None:
+            import time
+
+            listening_at = time.perf_counter()
         print(f"listening on {os.environ.get('HOST', '0.0.0.0')}:{port}", file=sys.stderr, flush=True)
         if self.on_send is not None:
             self.on_send(port)
-        if self.fd is None:
-            return
-        os.write(self.fd, f"ready {port}\n".encode())
-        if self.modules_before is not None:
-            # What the script and its server imported that the pool had not: the pool loads these
-            # ahead from now on (a library's lazy imports, which no scan of the script can see).
-            self.send_line("imported " + " ".join(new_modules(self.modules_before)))
+        if self.fd is not None:
+            os.write(self.fd, f"ready {port}\n".encode())
+            if self.modules_before is not None:
+                # What the script and its server imported that the pool had not: the pool loads these
+                # ahead from now on (a library's lazy imports, which no scan of the script can see).
+                self.send_line("imported " + " ".join(new_modules(self.modules_before)))
+        if listening_at is not None:
+            arrived = self.specialized_at
+            print(f"bootstrap: pool: specialized: script loaded in {(self.loaded_at - arrived) * 1000:.1f} ms, "
+                  f"listening {(listening_at - arrived) * 1000:.1f} ms after the specialization arrived",
+                  file=sys.stderr, flush=True)
 
     def send_line(self, line):
         os.write(self.fd, f"{line}\n".encode())
@@ -302,7 +319,11 @@ def serve_asgi(app, host, port, ready):
         async def startup(self, sockets=None):
             await super().startup(sockets=sockets)
             if not self.should_exit:
+                ready.stop = self.request_exit
                 ready.send(self.servers[0].sockets[0].getsockname()[1])
+
+        def request_exit(self):
+            self.should_exit = True
 
     level = os.environ.get("UVICORN_LOG_LEVEL", "warning")
     config = uvicorn.Config(app_with_health, host=host, port=port, log_level=level, access_log=False,
@@ -603,8 +624,10 @@ def serve_threaded(responder, host, port, ready, script_path):
     def on_term(signum, frame):
         threading.Thread(target=server.drain, name="faas-drain").start()
 
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, on_term)
+    if ready.owns_signals:
+        signal.signal(signal.SIGTERM, on_term)
+        signal.signal(signal.SIGINT, on_term)
+    ready.stop = server.drain
     ready.send(server.server_address[1])
     # The poll interval bounds how long SIGTERM waits for the accept loop to notice.
     server.serve_forever(poll_interval=0.1)
@@ -860,6 +883,109 @@ def preload(modules):
     return loaded
 
 
+# What a pool process served during its warm-up stays referenced: a framework may cache by id()
+# (FastAPI keeps each endpoint's source location so), and a collected stand-in's id could be reused.
+warmed_up = []
+
+
+class WarmUpSignal:
+    """What a stand-in server reports to during the warm-up: one call over a real socket, then stop."""
+
+    def __init__(self, style):
+        self.style = style
+        self.sent = False
+        self.stop = None
+        self.answer = b""
+        # A SIGTERM meanwhile still ends the pool process at once, not just this stand-in.
+        self.owns_signals = False
+
+    def send(self, port):
+        self.sent = True
+        threading.Thread(target=self._call, args=(port,), name="faas-warm-up", daemon=True).start()
+
+    def _call(self, port):
+        import socket
+
+        body = b'{"text": "warm-up"}'
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+                conn.sendall(b"POST /warm-up/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                             b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                while len(self.answer) < 65536:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    self.answer += chunk
+        except OSError as error:
+            print(f"bootstrap: pool: the {self.style} warm-up call failed: {error}", file=sys.stderr, flush=True)
+        finally:
+            if self.stop is not None:
+                self.stop()
+
+
+def warm_up_handle(req):
+    return req
+
+
+def stand_ins():
+    """A stand-in function of each style this environment can serve, with the server it would get."""
+    yield "handle(req)", lambda ready: serve_threaded(handle_responder(warm_up_handle), "127.0.0.1", 0, ready, "warm_up.py")
+    if "fastapi" in sys.modules and "uvicorn" in sys.modules:
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+
+        class WarmUpBody(BaseModel):
+            text: str
+
+        app = FastAPI(openapi_url=None)
+
+        @app.post("/warm-up/")
+        async def warm_up_route(body: WarmUpBody):
+            return {"text": body.text}
+
+        warmed_up.append(app)
+        yield "FastAPI", lambda ready: serve_asgi(app, "127.0.0.1", 0, ready)
+    if "flask" in sys.modules:
+        from flask import Flask, request
+
+        app = Flask("faas_warm_up")
+        app.add_url_rule("/warm-up/", "warm_up", lambda: request.get_json(), methods=["POST"])
+        warmed_up.append(app)
+        yield "Flask", lambda ready: serve_threaded(wsgi_responder(app), "127.0.0.1", 0, ready, "warm_up.py")
+
+
+def warm_up():
+    """Serves one call of a stand-in function in each style, through the server a function gets.
+
+    A wake pays for what a framework and its server do once per process: FastAPI's first model
+    and app, uvicorn's and asyncio's first server, a route's first call (FastAPI reads the
+    endpoint's source lines then, compiling tokenize's patterns). The pool pays it instead."""
+    import time
+
+    started = time.perf_counter()
+    handlers = {name: signal.getsignal(name) for name in (signal.SIGTERM, signal.SIGINT)}
+    served = []
+    try:
+        for style, run in stand_ins():
+            ready = WarmUpSignal(style)
+            try:
+                run(ready)
+            except (Exception, SystemExit) as error:  # a pool must come up whatever a warm-up does
+                print(f"bootstrap: pool: the {style} warm-up failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+            if ready.answer.startswith(b"HTTP/1.1 200"):
+                served.append(style)
+            elif ready.sent:
+                print(f"bootstrap: pool: the {style} warm-up got {ready.answer[:80]!r}", file=sys.stderr, flush=True)
+    except Exception as error:
+        print(f"bootstrap: pool: the warm-up failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+    finally:
+        # The servers set their own; the pool process stops at once on SIGTERM, as before.
+        for name, handler in handlers.items():
+            signal.signal(name, handler)
+    print(f"bootstrap: pool: served one call of a stand-in {', '.join(served) or 'nothing'} in {(time.perf_counter() - started) * 1000:.0f} ms",
+          file=sys.stderr, flush=True)
+
+
 class SpecializationError(Exception):
     """A specialization message that cannot be applied; the pool process stays as it is."""
 
@@ -912,11 +1038,14 @@ def pool_main(scripts):
     shown = ", ".join(loaded[:20]) + (f" and {len(loaded) - 20} more" if len(loaded) > 20 else "")
     print(f"bootstrap: pool: imported {shown or 'nothing beyond the server'} in {(time.perf_counter() - started) * 1000:.0f} ms",
           file=sys.stderr, flush=True)
+    warm_up()
     if ready.fd is None:
         return serve_pool_http(host, port, ready)
     ready.send_line("pool-ready")
+    line = ready.next_line()
+    ready.specialized_at = time.perf_counter()
     try:
-        path, source, env = read_specialization(ready.next_line())
+        path, source, env = read_specialization(line)
     except SpecializationError as error:
         fail(str(error))
     os.environ.update(env)
@@ -1027,6 +1156,7 @@ def serve_pool_http(host, port, ready):
         if accepted is not None:
             break
         conn.close()
+    ready.specialized_at = time.perf_counter()
     # The port goes to the function's own server (the same port, also when PORT=0 picked it); the
     # gateway, still waiting on `conn`, is answered once that server listens, and calls from then on.
     port = listener.getsockname()[1]
@@ -1061,6 +1191,10 @@ def serve(path, source, host, port, ready):
     if sys.path and sys.path[0] in (here, ""):
         del sys.path[0]
     module = load_module(path, source)
+    if ready.specialized_at is not None:
+        import time
+
+        ready.loaded_at = time.perf_counter()
     app = getattr(module, "app", None)
     if app is not None:
         if is_asgi(app):

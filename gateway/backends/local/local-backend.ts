@@ -325,6 +325,11 @@ export class LocalBackend implements Backend {
     return this.pool.emptied();
   }
 
+  /** uv commands this backend has run (finding a Python, building an environment): none on a wake once built. */
+  get uvRuns(): number {
+    return this.environments.uvRuns;
+  }
+
   /** Process ids of the warm pool's processes, claimed ones excluded (for tests). */
   poolProcesses(): readonly number[] {
     return this.pool.pids();
@@ -443,15 +448,19 @@ export class LocalBackend implements Backend {
     const environment = this.poolEnvironment(def, python);
     if (environment) {
       const claimed = this.pool.claim(environment.key);
-      // Refills the pool, or brings back one that had scaled to zero, for the next wake.
-      this.pool.offer(environment);
       this.emit(this.poolWakeListeners, { function: def.name, outcome: claimed ? 'claimed' : 'fallback' });
       if (claimed) {
         logger.debug({ pid: claimed.pid }, 'woken in a warm pool process');
         claimed.specialize({ name: def.name, scriptPath: resolve(def.file), env, startTimeoutMs, logger, onOutput: this.outputOf(def.name) });
         void claimed.imported.then((modules) => this.pool.learn(environment.key, modules));
+        // The replacement starts once this wake is served (or failed): a Python importing its
+        // packages beside the specialization would take the CPU the wake is waiting on.
+        const refill = (): void => this.refillPool(def.name);
+        claimed.ready.then(refill, refill);
         return claimed;
       }
+      // Brings back a pool that had scaled to zero, or fills one still importing, for the next wake.
+      this.pool.offer(environment);
     }
     return new FunctionProcess({
       name: def.name,
@@ -480,6 +489,15 @@ export class LocalBackend implements Backend {
       startTimeoutMs: this.options.startTimeoutMs ?? 30_000,
       logger: this.logger.child({ pool: environment.key }),
     });
+  }
+
+  /** Offers the pool of function `name` (as it is now: its script may have changed since) for the next wake. */
+  private refillPool(name: string): void {
+    const def = this.byName.get(name)?.definition;
+    const python = this.pythonOf.get(name);
+    if (this.stopped || def === undefined || python === undefined) return;
+    const environment = this.poolEnvironment(def, python);
+    if (environment) this.pool.offer(environment);
   }
 
   /** The pool `def` wakes from, with every function of that environment, or undefined when it wakes without one. */

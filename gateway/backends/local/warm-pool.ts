@@ -93,7 +93,11 @@ export class WarmPool {
     this.fill(pool);
   }
 
-  /** A ready pool process of `key`, now out of the pool for good; undefined when none is ready. */
+  /**
+   * A ready pool process of `key`, now out of the pool for good; undefined when none is ready.
+   * The pool is not refilled here: the caller offers the environment again once the wake is
+   * served, so that a replacement importing its packages does not take the CPU the wake needs.
+   */
   claim(key: string): FunctionProcess | undefined {
     const pool = this.pools.get(key);
     const process = pool?.idle.shift();
@@ -103,7 +107,6 @@ export class WarmPool {
     }
     this.claims++;
     pool.lastUsedAt = this.now();
-    this.fill(pool);
     return process;
   }
 
