@@ -23,6 +23,8 @@ function poolPids(): Set<number> {
 describe('a warm pool (local)', () => {
   it('hands a wake to a process that imported the script’s dependencies ahead, and replaces it in the pool', async () => {
     const imported = harness.logged((record) => /bootstrap: pool: imported .*fastapi.*pydantic/.test(record.msg ?? ''));
+    // The replacement also serves one call of a stand-in FastAPI app, so the woken app's first call finds the framework warm.
+    const warmedUp = harness.logged((record) => /^bootstrap: pool: served one call of a stand-in handle\(req\), FastAPI in \d+ ms$/.test(record.msg ?? ''));
     // The pool may have logged already; a fresh pool process logs again when this one is claimed.
     const before = poolPids();
     const base = await wake(harness.backend, 'pool-echo');
@@ -35,10 +37,31 @@ describe('a warm pool (local)', () => {
     expect(await response.json()).toEqual({ received_message: 'warm' });
 
     await imported;
+    await warmedUp;
     await harness.backend.warmPoolFilled();
     expect(poolPids().has(served!)).toBe(false);
     expect(harness.backend.poolProcesses().length).toBe(before.size);
     await harness.backend.scale('pool-echo', 0);
+  });
+
+  it('starts the replacement pool process only once the woken one is ready, so it does not compete with the wake', async () => {
+    await harness.backend.warmPoolFilled();
+    const before = poolPids();
+    let startedAtClaim: number[] | undefined;
+    const off = harness.backend.onPoolWake((w) => {
+      if (w.function === 'pool-settings') startedAtClaim = harness.backend.poolProcesses().filter((pid) => !before.has(pid));
+    });
+    try {
+      const base = await wake(harness.backend, 'pool-settings');
+      expect(wakes.at(-1)).toEqual({ function: 'pool-settings', outcome: 'claimed' });
+      expect(startedAtClaim).toEqual([]);
+      await harness.backend.warmPoolFilled();
+      expect(harness.backend.poolProcesses().filter((pid) => !before.has(pid))).toHaveLength(1);
+      expect(await (await fetch(base, { method: 'POST', body: 'Ada' })).text()).toMatch(/^hello from the pool, Ada/);
+    } finally {
+      off();
+      await harness.backend.scale('pool-settings', 0);
+    }
   });
 
   it('gives the script its settings before it is imported', async () => {

@@ -205,8 +205,9 @@ export class WarmPool {
     if (this.options.retentionMs <= 0) return;
     const check = (): void => {
       const idleFor = this.now() - pool.lastUsedAt;
-      if (idleFor < this.options.retentionMs) {
-        pool.retention = setTimeout(check, this.options.retentionMs - idleFor);
+      // A process still importing has not yet had its chance to serve a wake: retention counts from its ready.
+      if (idleFor < this.options.retentionMs || pool.starting.size > 0) {
+        pool.retention = setTimeout(check, pool.starting.size > 0 ? this.options.retentionMs : this.options.retentionMs - idleFor);
         pool.retention.unref();
         return;
       }
